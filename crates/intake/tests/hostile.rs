@@ -1,0 +1,531 @@
+//! Hostile and over-limit files: each gets an error code, never a panic or an OOM.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the cause
+//! The memory-bound tests re-run this test binary under `prlimit --as` (an address
+//! space cap) so an allocation of "the world" would abort the child, failing the test.
+
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use intake::{codes, open, IntakeError, Limits, Options};
+
+/// Address-space cap for the child: far below what a dense grid of a sparse
+/// XFD1048576 sheet (17 billion cells) or an expanded ODS bomb would need.
+const CHILD_AS_BYTES: u64 = 2 << 30;
+
+fn corpus(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(rel)
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("intake-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Opens and drains the file; the error code, or "ok".
+fn outcome(path: &Path, opts: &Options) -> String {
+    match open(path, opts) {
+        Err(e) => e.code().to_string(),
+        Ok(it) => match it.collect::<Result<Vec<_>, IntakeError>>() {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.code().to_string(),
+        },
+    }
+}
+
+/// Runs `outcome` for `path` in a child process under an address-space limit and
+/// returns what the child printed.
+fn outcome_under_memory_cap(path: &Path) -> String {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("prlimit")
+        .arg(format!("--as={CHILD_AS_BYTES}"))
+        .arg("--")
+        .arg(exe)
+        .args([
+            "--exact",
+            "child_reads_the_file_named_in_the_environment",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("INTAKE_HOSTILE_FILE", path)
+        .output()
+        .expect("prlimit runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child failed on {}: {}\n{}",
+        path.display(),
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|l| l.find("OUTCOME=").map(|i| l[i + 8..].trim()))
+        .unwrap_or_else(|| panic!("no outcome in {stdout}"))
+        .to_string()
+}
+
+#[test]
+#[ignore = "run by the memory-capped tests in a child process"]
+fn child_reads_the_file_named_in_the_environment() {
+    let path = std::env::var_os("INTAKE_HOSTILE_FILE").expect("INTAKE_HOSTILE_FILE");
+    println!("OUTCOME={}", outcome(Path::new(&path), &Options::default()));
+}
+
+// ---- builders
+
+fn zip_with(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const CONTENT_TYPES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+const RELS: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const WORKBOOK: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// A minimal hand-made XLSX whose one sheet has the given `<sheetData>` content.
+fn xlsx(sheet_data: &str) -> Vec<u8> {
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>{sheet_data}</sheetData></worksheet>"#
+    );
+    zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ],
+        false,
+    )
+}
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// Sets the declared uncompressed size of every central-directory entry named `name`.
+fn patch_declared_size(zip: &mut [u8], name: &str, size: u32) {
+    let mut i = 0;
+    while i + 46 < zip.len() {
+        if zip[i..i + 4] == *b"PK\x01\x02" {
+            let name_len = u16::from_le_bytes([zip[i + 28], zip[i + 29]]) as usize;
+            if &zip[i + 46..i + 46 + name_len] == name.as_bytes() {
+                zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A minimal BIFF8 workbook in an OLE container: one sheet with the given records.
+fn xls(sheet_records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    let bof_globals = [0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let bof_sheet = [0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    // Globals: BOF, BOUNDSHEET (offset patched below), EOF.
+    let mut globals = Vec::new();
+    rec(&mut globals, 0x0809, &bof_globals);
+    let boundsheet_at = globals.len() + 4;
+    let mut bs = vec![0u8; 4];
+    bs.extend_from_slice(&[0, 0, 1, 0, b'S']);
+    rec(&mut globals, 0x0085, &bs);
+    rec(&mut globals, 0x000A, &[]);
+    let sheet_at = globals.len() as u32;
+    globals[boundsheet_at..boundsheet_at + 4].copy_from_slice(&sheet_at.to_le_bytes());
+    let mut stream = globals;
+    rec(&mut stream, 0x0809, &bof_sheet);
+    for (t, d) in sheet_records {
+        rec(&mut stream, *t, d);
+    }
+    rec(&mut stream, 0x000A, &[]);
+    let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+fn number_record(row: u16, col: u16) -> (u16, Vec<u8>) {
+    let mut d = Vec::new();
+    d.extend_from_slice(&row.to_le_bytes());
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&1.0f64.to_le_bytes());
+    (0x0203, d)
+}
+
+// ---- hostile files, under the memory cap
+
+#[test]
+fn an_empty_file_is_reported_as_empty() {
+    let p = temp_file("empty.csv", b"");
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_EMPTY);
+    let p = temp_file("blank.csv", b"\r\n\r\n   \n");
+    assert_eq!(outcome(&p, &Options::default()), codes::FILE_EMPTY);
+}
+
+#[test]
+fn binary_garbage_is_an_unsupported_format() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..65_536)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let p = temp_file("garbage.bin", &bytes);
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_UNSUPPORTED_FORMAT);
+}
+
+#[test]
+fn a_zip_bomb_declaring_gigabytes_is_refused_before_parsing() {
+    let mut z = xlsx(&inline("A1", "x"));
+    patch_declared_size(&mut z, "xl/worksheets/sheet1.xml", 0xF000_0000);
+    let p = temp_file("bomb-declared.xlsx", &z);
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+}
+
+#[test]
+fn a_zip_bomb_with_an_extreme_compression_ratio_is_refused() {
+    let zeros = vec![b' '; 16 << 20];
+    let z = zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/sharedStrings.xml", &zeros),
+        ],
+        true,
+    );
+    let p = temp_file("bomb-ratio.xlsx", &z);
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+}
+
+#[test]
+fn a_zip_entry_lying_about_its_size_cannot_inflate_past_it() {
+    let big = vec![b'a'; 4 << 20];
+    let mut z = zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            ("xl/sharedStrings.xml", &big),
+        ],
+        true,
+    );
+    patch_declared_size(&mut z, "xl/sharedStrings.xml", 100);
+    let p = temp_file("bomb-lying.xlsx", &z);
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_CORRUPT);
+}
+
+#[test]
+fn a_sparse_xfd1048576_sheet_is_refused_without_allocating_the_grid() {
+    let data = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        inline("A1", "Email"),
+        inline("XFD1048576", "far away")
+    );
+    let p = temp_file("sparse.xlsx", &xlsx(&data));
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_MANY_COLUMNS);
+}
+
+#[test]
+fn a_sparse_sheet_with_a_cell_in_the_last_row_streams_two_rows() {
+    let data = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        inline("A1", "Email"),
+        inline("A1048576", "a@example.com")
+    );
+    let p = temp_file("sparse-rows.xlsx", &xlsx(&data));
+    let it = open(&p, &Options::default()).unwrap();
+    assert_eq!(it.info().headers, ["Email"]);
+    let rows: Vec<_> = it.collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].row, 1_048_576);
+    assert_eq!(outcome_under_memory_cap(&p), "ok");
+}
+
+#[test]
+fn an_xls_whose_cells_span_a_huge_grid_is_refused_before_calamine_builds_it() {
+    let p = temp_file(
+        "sparse.xls",
+        &xls(&[number_record(0, 0), number_record(65_535, 255)]),
+    );
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_LARGE);
+}
+
+#[test]
+fn an_xls_with_a_lying_dimensions_record_is_refused() {
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&u32::MAX.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&0xFFu16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    let p = temp_file("dims.xls", &xls(&[(0x0200, dims), number_record(0, 0)]));
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_LARGE);
+}
+
+#[test]
+fn the_encrypted_workbook_is_refused_under_the_memory_cap() {
+    assert_eq!(
+        outcome_under_memory_cap(&corpus("calamine/pass_protected.xlsx")),
+        codes::FILE_ENCRYPTED
+    );
+}
+
+#[test]
+fn the_ods_repeat_bomb_is_refused_under_the_memory_cap() {
+    assert_eq!(
+        outcome_under_memory_cap(&corpus("calamine/issue_594_dos.ods")),
+        codes::FILE_TOO_MANY_COLUMNS
+    );
+}
+
+#[test]
+fn the_biff5_file_that_once_ran_calamine_out_of_memory_reads_under_the_cap() {
+    assert_eq!(
+        outcome_under_memory_cap(&corpus("calamine/OOM_alloc2.xls")),
+        "ok"
+    );
+}
+
+// ---- limits
+
+#[test]
+fn a_file_over_the_upload_limit_is_too_large() {
+    let p = temp_file("big.csv", &b"a,b\n1,2\n".repeat(200));
+    let opts = Options {
+        limits: Limits {
+            max_file_bytes: 1000,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_LARGE);
+}
+
+#[test]
+fn a_file_over_the_row_limit_fails_while_streaming() {
+    let p = temp_file("rows.csv", &b"a,b\n1,2\n".repeat(50));
+    let opts = Options {
+        limits: Limits {
+            max_rows: 30,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_MANY_ROWS);
+}
+
+#[test]
+fn a_file_over_the_column_limit_is_refused() {
+    let line = vec!["x"; 600].join(",");
+    let p = temp_file("cols.csv", format!("{line}\n{line}\n").as_bytes());
+    assert_eq!(
+        outcome(&p, &Options::default()),
+        codes::FILE_TOO_MANY_COLUMNS
+    );
+}
+
+#[test]
+fn a_cell_over_the_length_limit_is_kept_and_flagged() {
+    let long = "y".repeat(40_000);
+    let p = temp_file("long.csv", format!("name,notes\nAnn,{long}\n").as_bytes());
+    let rows: Vec<_> = open(&p, &Options::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows[0].cells[1].len(), 40_000);
+    assert_eq!(rows[0].issues[0].code, codes::CELL_TOO_LONG);
+}
+
+#[test]
+fn a_sheet_over_the_cell_limit_is_too_large() {
+    let data: String = (1..=20)
+        .map(|r| {
+            format!(
+                r#"<row r="{r}">{}{}</row>"#,
+                inline(&format!("A{r}"), "a"),
+                inline(&format!("B{r}"), "b")
+            )
+        })
+        .collect();
+    let p = temp_file("cells.xlsx", &xlsx(&data));
+    let opts = Options {
+        limits: Limits {
+            max_cells_per_sheet: 10,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_LARGE);
+}
+
+// ---- text details
+
+#[test]
+fn a_stray_quote_is_reported_at_its_row_and_the_swallowed_rows_are_split_back() {
+    let text = "name,email,phone\nAnn,ann@example.com,1\n\"Bob the builder,bob@example.com,2\nCid,cid@example.com,3\nDan,dan@example.com,4\nEve,eve@example.com,5\n";
+    let p = temp_file("stray.csv", text.as_bytes());
+    let rows: Vec<_> = open(&p, &Options::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let flagged: Vec<u32> = rows
+        .iter()
+        .filter(|r| r.issues.iter().any(|i| i.code == codes::ROW_UNCLOSED_QUOTE))
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(flagged, [3]);
+    assert_eq!(
+        rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+        [2, 3, 4, 5, 6]
+    );
+    assert_eq!(rows[1].cells, ["Bob the builder", "bob@example.com", "2"]);
+    assert_eq!(rows[3].cells, ["Dan", "dan@example.com", "4"]);
+}
+
+#[test]
+fn excels_sep_line_sets_the_delimiter_and_counts_as_a_row() {
+    let p = temp_file("sep.csv", b"sep=|\r\nname|email\r\nAnn|a@x.org\r\n");
+    let it = open(&p, &Options::default()).unwrap();
+    assert_eq!(it.info().delimiter, Some('|'));
+    assert_eq!(it.info().header_row, 2);
+    let rows: Vec<_> = it.collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows[0].row, 3);
+    assert_eq!(rows[0].cells, ["Ann", "a@x.org"]);
+}
+
+#[test]
+fn a_utf16_big_endian_file_without_bom_is_decoded() {
+    let text = "name;city\nZoë;Köln\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+    let p = temp_file("be.csv", &bytes);
+    let it = open(&p, &Options::default()).unwrap();
+    assert_eq!(it.info().encoding.as_deref(), Some("UTF-16BE"));
+    let rows: Vec<_> = it.collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows[0].cells, ["Zoë", "Köln"]);
+}
+
+#[test]
+fn a_phone_mangled_into_scientific_notation_is_flagged() {
+    let p = temp_file("sci.csv", b"name,phone\nAnn,4.91511234567E+11\n");
+    let rows: Vec<_> = open(&p, &Options::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows[0].issues[0].code, codes::CELL_NUMBER_AS_PHONE);
+    assert_eq!(
+        rows[0].issues[0].value.as_deref(),
+        Some("4.91511234567E+11")
+    );
+}
+
+#[test]
+fn long_numbers_in_a_sheet_render_without_fraction_and_are_flagged_as_phones() {
+    let data = format!(
+        r#"<row r="1">{}</row><row r="2"><c r="A2"><v>491511234567</v></c></row><row r="3"><c r="A3"><v>12</v></c></row>"#,
+        inline("A1", "Phone")
+    );
+    let p = temp_file("phone.xlsx", &xlsx(&data));
+    let rows: Vec<_> = open(&p, &Options::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows[0].cells, ["491511234567"]);
+    assert_eq!(rows[0].issues[0].code, codes::CELL_NUMBER_AS_PHONE);
+    assert_eq!(rows[1].cells, ["12"]);
+    assert!(rows[1].issues.is_empty());
+}
+
+#[test]
+fn a_header_merged_across_two_columns_names_both() {
+    let data = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}{}</row>"#,
+        inline("A1", "Name"),
+        inline("B1", "Phone"),
+        inline("A2", "Ann"),
+        inline("B2", "123"),
+        inline("C2", "456")
+    );
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData><mergeCells count="1"><mergeCell ref="B1:C1"/></mergeCells></worksheet>"#
+    );
+    let z = zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ],
+        false,
+    );
+    let p = temp_file("merged.xlsx", &z);
+    let it = open(&p, &Options::default()).unwrap();
+    assert_eq!(it.info().headers, ["Name", "Phone", "Phone (2)"]);
+}
+
+#[test]
+fn a_header_row_past_the_end_is_an_invalid_option() {
+    let p = temp_file("short.csv", b"a,b\n1,2\n");
+    let opts = Options {
+        header_row: Some(40),
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::OPTIONS_INVALID);
+}
+
+#[test]
+fn an_intake_can_move_to_a_blocking_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<intake::Intake>();
+}
+
+#[test]
+#[ignore = "slow in debug builds; run with --ignored (or see examples/stream_bench.rs)"]
+fn a_million_row_csv_streams_under_the_memory_cap() {
+    let mut text = String::from("name,email,phone,company,notes\n");
+    for i in 0..1_000_000u32 {
+        text.push_str(&format!(
+            "Ann {i},ann{i}@example.com,+4915{i:08},\"Acme, Inc\",ok\n"
+        ));
+    }
+    let p = temp_file("million.csv", text.as_bytes());
+    drop(text);
+    assert_eq!(outcome_under_memory_cap(&p), "ok");
+}

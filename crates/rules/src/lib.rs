@@ -1,0 +1,1 @@
+//! The rule engine shared by the browser (WASM) and the server.

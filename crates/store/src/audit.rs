@@ -1,0 +1,68 @@
+//! The audit log: who did what to which entity, and when.
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// One audit entry to record.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub company_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<String>,
+    pub diff: serde_json::Value,
+}
+
+/// Appends an entry to `audit_log`.
+pub async fn record(db: impl PgExecutor<'_>, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+    sqlx::query!(
+        "INSERT INTO audit_log (company_id, actor_id, action, entity, entity_id, diff)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        entry.company_id,
+        entry.actor_id,
+        entry.action,
+        entry.entity,
+        entry.entity_id,
+        entry.diff,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A recorded audit entry, newest first in listings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub diff: serde_json::Value,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+}
+
+/// The company's most recent audit entries.
+pub async fn list_for_company(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = sqlx::query_as!(
+        AuditRow,
+        r#"SELECT a.id, u.email AS "actor_email?", a.action, a.entity, a.entity_id, a.diff, a.at
+           FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+           WHERE a.company_id = $1
+           ORDER BY a.at DESC, a.id DESC
+           LIMIT $2"#,
+        company_id,
+        limit,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}

@@ -1,0 +1,57 @@
+//! The document shell, the router and the app-wide "who is signed in" resource.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::model::Me;
+use crate::pages::{AdminUsersPage, HomePage, LoginPage, NotFoundPage};
+use crate::server_fns::get_me;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user, loaded once per page and shared through context. Blocking, so the
+/// server renders the right navigation before the first byte leaves.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Me>, crate::error::AppError>>);
+
+/// The application: meta tags, the stylesheet and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new_blocking(|| (), |_| get_me());
+    provide_context(CurrentUser(me));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/lead-importer.css"/>
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Lead Importer".to_owned() } else { format!("{text} · Lead Importer") }
+        }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/admin/users") view=AdminUsersPage/>
+            </Routes>
+        </Router>
+    }
+}

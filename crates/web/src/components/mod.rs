@@ -1,0 +1,5 @@
+//! Building blocks shared by pages.
+
+mod layout;
+
+pub use layout::{AppLayout, ErrorNote};

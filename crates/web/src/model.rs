@@ -1,0 +1,29 @@
+//! Data that travels between the server and the browser.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub display_name: String,
+    pub company_slug: String,
+    pub company_name: String,
+    pub role: String,
+}
+
+impl Me {
+    /// Whether the admin pages apply to this user.
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
+/// One member of the company on the admin screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub joined_at: String,
+}

@@ -1,0 +1,11 @@
+//! One module per page.
+
+mod admin_users;
+mod home;
+mod login;
+mod not_found;
+
+pub use admin_users::AdminUsersPage;
+pub use home::HomePage;
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;

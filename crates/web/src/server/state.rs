@@ -1,0 +1,30 @@
+//! Server-side state shared by the router, the REST handlers and the server functions.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+/// Settings the request handlers need at run time.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a session lives after login.
+    pub session_ttl: time::Duration,
+    /// Whether cookies are marked `Secure` (set when served over HTTPS).
+    pub cookie_secure: bool,
+}
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,270 @@
+//! The command line: `serve` (the default) and the admin commands for operators and
+//! scripts (`migrate`, `company add`, `user add`, `token create`).
+
+use std::io::Read;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+
+use crate::config::{DbConfig, ServeConfig};
+
+/// Lead Importer: turn messy partner spreadsheets into clean CRM leads.
+#[derive(Debug, Parser)]
+#[command(name = "lead-importer", version, about)]
+pub struct Cli {
+    /// Log format: text or json.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the REST API (the default).
+    Serve {
+        #[command(flatten)]
+        db: DbConfig,
+        #[command(flatten)]
+        serve: ServeConfig,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbConfig,
+    },
+    /// Manage companies.
+    Company {
+        #[command(subcommand)]
+        action: CompanyCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Create a company.
+    Add {
+        /// URL-safe identifier (lower-case letters, digits, dashes).
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbConfig,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to a company; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        email: String,
+        /// admin or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        db: DbConfig,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a member of a company; printed once, stored hashed.
+    Create {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        email: String,
+        /// A label to recognise the token by.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbConfig,
+    },
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = match cli.command {
+        Some(command) => command,
+        // `lead-importer` alone serves, reading everything from the environment.
+        None => Cli::parse_from(["lead-importer", "serve"])
+            .command
+            .context("no command")?,
+    };
+    match command {
+        Command::Serve { db, serve } => serve_app(db, serve).await,
+        Command::Migrate { db } => {
+            let pool = open(&db).await?;
+            println!("migrations applied");
+            pool.close().await;
+            Ok(())
+        }
+        Command::Company {
+            action: CompanyCommand::Add { slug, name, db },
+        } => {
+            let pool = open(&db).await?;
+            let company = auth::create_company(&pool, &slug, &name).await?;
+            println!("created company {} ({})", company.slug, company.name);
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    company,
+                    email,
+                    role,
+                    name,
+                    db,
+                },
+        } => {
+            let role: auth::Role = role.parse()?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let pool = open(&db).await?;
+            auth::create_user(
+                &pool,
+                auth::NewUserInput {
+                    company_slug: &company,
+                    email: &email,
+                    display_name: &name,
+                    password,
+                    role,
+                },
+            )
+            .await?;
+            println!(
+                "added {} to {company} as {role}",
+                email.trim().to_lowercase()
+            );
+            Ok(())
+        }
+        Command::Token {
+            action:
+                TokenCommand::Create {
+                    company,
+                    email,
+                    name,
+                    db,
+                },
+        } => {
+            let pool = open(&db).await?;
+            let token = auth::create_api_token(&pool, &company, &email, &name).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// Connects and migrates: every command works on an up-to-date schema.
+async fn open(db: &DbConfig) -> anyhow::Result<sqlx::PgPool> {
+    let pool = crate::db::connect(db)
+        .await
+        .context("connecting to PostgreSQL (is DATABASE_URL right and the server up?)")?;
+    store::migrate(&pool).await.context("applying migrations")?;
+    Ok(pool)
+}
+
+async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
+    let conf = get_configuration(Some(&serve.leptos_config))
+        .with_context(|| format!("reading {}", serve.leptos_config))?;
+    let mut leptos_options = conf.leptos_options;
+    if let Some(addr) = serve.addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+    let pool = open(&db).await?;
+    if !serve.no_demo {
+        if let Some(demo) = auth::bootstrap_demo(&pool).await? {
+            println!(
+                "\nFirst start: created the demo company \"{}\".\n  Sign in at http://{addr}/login\n  email:    {}\n  password: {}\n(This password is shown only once.)\n",
+                demo.company_slug, demo.email, demo.password
+            );
+        }
+    }
+    spawn_housekeeping(pool.clone());
+    let state = web::server::AppState {
+        pool: pool.clone(),
+        leptos_options,
+        settings: Arc::new(web::server::Settings {
+            session_ttl: time::Duration::hours(serve.session_ttl_hours),
+            cookie_secure: serve.cookie_secure,
+        }),
+    };
+    let app = crate::router::build_router(
+        state,
+        std::time::Duration::from_secs(serve.request_timeout_secs),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(%addr, "listening");
+    println!("Lead Importer is listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Purges expired sessions and old login failures once an hour.
+fn spawn_housekeeping(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store::accounts::purge_expired(&pool).await {
+                Ok(n) => tracing::debug!(sessions = n, "purged expired sessions"),
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,42 @@
+//! Run-time configuration from flags and environment variables (see `.env.example`).
+
+use std::net::SocketAddr;
+
+use clap::Args;
+
+/// Database settings shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct DbConfig {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+    /// Upper bound on pooled connections per process.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// Statement timeout in milliseconds, set on every connection.
+    #[arg(long, env = "DB_STATEMENT_TIMEOUT_MS", default_value_t = 30_000)]
+    pub db_statement_timeout_ms: u64,
+}
+
+/// Settings of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on; defaults to `site-addr` in Leptos.toml (127.0.0.1:3000).
+    #[arg(long, env = "LEAD_IMPORTER_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Path of the runtime Leptos options file.
+    #[arg(long, env = "LEPTOS_CONFIG", default_value = "Leptos.toml")]
+    pub leptos_config: String,
+    /// Session lifetime in hours.
+    #[arg(long, env = "SESSION_TTL_HOURS", default_value_t = 168)]
+    pub session_ttl_hours: i64,
+    /// Mark cookies `Secure` (set to true when served over HTTPS).
+    #[arg(long, env = "COOKIE_SECURE", default_value_t = false)]
+    pub cookie_secure: bool,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 120)]
+    pub request_timeout_secs: u64,
+    /// Skip creating the demo company on an empty database.
+    #[arg(long, env = "NO_DEMO", default_value_t = false)]
+    pub no_demo: bool,
+}

@@ -1,0 +1,68 @@
+//! The REST error shape and the mapping from service errors to HTTP statuses.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An error answered as `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.unauthenticated",
+            "Sign in or send an API token (Authorization: Bearer …).",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "error": { "code": self.code, "message": self.message }
+        });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<auth::AuthError> for ApiError {
+    fn from(err: auth::AuthError) -> Self {
+        use auth::AuthError as E;
+        let status = match &err {
+            E::InvalidCredentials | E::Unauthenticated => StatusCode::UNAUTHORIZED,
+            E::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            E::Forbidden => StatusCode::FORBIDDEN,
+            E::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Conflict(_) => StatusCode::CONFLICT,
+            E::NotFound(_) => StatusCode::NOT_FOUND,
+            E::Internal(inner) => {
+                tracing::error!(error = %inner, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        ApiError::new(status, err.code(), err.to_string())
+    }
+}
+
+/// Unknown `/api/...` paths answer JSON, not the HTML 404 page.
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "request.not_found",
+        "No such API endpoint.",
+    )
+}

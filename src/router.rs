@@ -1,0 +1,67 @@
+//! Builds the whole HTTP router: health probes, the REST API, server functions and pages,
+//! wrapped in the middleware stack. Tests call `build_router` directly, without a socket.
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::timeout::TimeoutLayer;
+
+use web::server::AppState;
+use web::{shell, App};
+
+use crate::middleware;
+
+/// Request bodies above this are refused with 413 (uploads get their own, larger limit).
+const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The application's router with its state applied.
+pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(crate::rest::routes())
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            middleware::require_login_for_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_principal,
+        ))
+        .layer(axum::middleware::from_fn(middleware::reject_cross_site))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .with_state(state)
+}
+
+/// Liveness: the process is up and serving.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers; load balancers stop routing here when it does not.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
