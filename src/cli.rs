@@ -204,13 +204,26 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
         }
     }
     spawn_housekeeping(pool.clone());
+    let files = imports::FileStore::local(&serve.data_dir.join("files"))
+        .with_context(|| format!("opening the file store in {}", serve.data_dir.display()))?;
+    let limits = intake::Limits {
+        max_file_bytes: serve.max_upload_bytes,
+        ..intake::Limits::default()
+    };
     let state = web::server::AppState {
         pool: pool.clone(),
         leptos_options,
         settings: Arc::new(web::server::Settings {
             session_ttl: time::Duration::hours(serve.session_ttl_hours),
             cookie_secure: serve.cookie_secure,
+            max_upload_bytes: serve.max_upload_bytes,
+            upload_tmp_dir: serve.data_dir.join("tmp"),
         }),
+        imports: imports::ImportService {
+            pool: pool.clone(),
+            files,
+            limits,
+        },
     };
     let app = crate::router::build_router(
         state,

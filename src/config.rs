@@ -36,6 +36,12 @@ pub struct ServeConfig {
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 120)]
     pub request_timeout_secs: u64,
+    /// Where original uploads and reports are kept (a local object store).
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: std::path::PathBuf,
+    /// The largest upload accepted, in bytes (default 512 MiB).
+    #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
     /// Skip creating the demo company on an empty database.
     #[arg(long, env = "NO_DEMO", default_value_t = false)]
     pub no_demo: bool,

@@ -1,106 +1,16 @@
 //! Router tests: the whole app as built for production, driven with `oneshot` against a
 //! fresh PostgreSQL database per test (`#[sqlx::test]`), no socket.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::PgPool;
-use tower::ServiceExt;
 
-const ADMIN_EMAIL: &str = "ada@acme.example";
-const MEMBER_EMAIL: &str = "max@acme.example";
-const PASSWORD: &str = "correct horse battery";
-
-fn app(pool: PgPool) -> Router {
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("lead-importer")
-        .build();
-    let state = web::server::AppState {
-        pool,
-        leptos_options: options,
-        settings: Arc::new(web::server::Settings {
-            session_ttl: time::Duration::hours(1),
-            cookie_secure: false,
-        }),
-    };
-    lead_importer::build_router(state, Duration::from_secs(30))
-}
-
-async fn seed(pool: &PgPool) {
-    auth::create_company(pool, "acme", "Acme GmbH")
-        .await
-        .unwrap();
-    for (email, role) in [
-        (ADMIN_EMAIL, auth::Role::Admin),
-        (MEMBER_EMAIL, auth::Role::Member),
-    ] {
-        auth::create_user(
-            pool,
-            auth::NewUserInput {
-                company_slug: "acme",
-                email,
-                display_name: "",
-                password: PASSWORD,
-                role,
-            },
-        )
-        .await
-        .unwrap();
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Response {
-    app.clone().oneshot(req).await.unwrap()
-}
-
-async fn body_json(res: Response) -> Value {
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }))
-}
-
-async fn body_text(res: Response) -> String {
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn login_request(email: &str, password: &str) -> Request<Body> {
-    Request::post("/api/auth/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({ "email": email, "password": password }).to_string(),
-        ))
-        .unwrap()
-}
-
-/// Logs in through the REST API and returns the `name=value` cookie pair.
-async fn login_cookie(app: &Router, email: &str) -> String {
-    let res = send(app, login_request(email, PASSWORD)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    session_cookie(&res).expect("login sets a session cookie")
-}
-
-fn session_cookie(res: &Response) -> Option<String> {
-    res.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("li_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-}
-
-fn get_with_cookie(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap()
-}
+use common::*;
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn health_and_readiness_probes_answer(pool: PgPool) {

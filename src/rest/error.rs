@@ -66,3 +66,31 @@ pub async fn not_found() -> ApiError {
         "No such API endpoint.",
     )
 }
+
+impl From<imports::ImportError> for ApiError {
+    fn from(err: imports::ImportError) -> Self {
+        use imports::ImportError as E;
+        let status = match &err {
+            E::NotFound(_) => StatusCode::NOT_FOUND,
+            E::Forbidden(_) => StatusCode::FORBIDDEN,
+            E::Invalid { code, .. } if code.starts_with("request.") => StatusCode::BAD_REQUEST,
+            E::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Intake(i) if i.code() == "file.too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+            E::Intake(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Conflict { .. } => StatusCode::CONFLICT,
+            E::Internal(cause) => {
+                tracing::error!(error = %cause, "import service failed");
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side. Please try again.",
+                );
+            }
+        };
+        let message = match &err {
+            E::Intake(i) => format!("{} {}", i.message(), i.hint()),
+            other => other.to_string(),
+        };
+        ApiError::new(status, err.code(), message)
+    }
+}

@@ -3,11 +3,15 @@
 
 mod error;
 mod extract;
+mod imports;
+mod presets;
 mod session;
+mod upload;
 
 pub use error::ApiError;
 pub use extract::Caller;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -19,5 +23,29 @@ pub fn routes() -> Router<AppState> {
         .route("/api/auth/login", post(session::login))
         .route("/api/auth/logout", post(session::logout))
         .route("/api/me", get(session::me))
+        .route(
+            "/api/imports/leads/validate",
+            // Uploads are counted against MAX_UPLOAD_BYTES while they stream in.
+            post(imports::validate).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/imports", get(imports::history))
+        .route("/api/imports/{id}", get(imports::summary))
+        .route(
+            "/api/imports/{id}/rows",
+            get(imports::rows).patch(imports::edit_rows),
+        )
+        .route("/api/imports/{id}/bulk", post(imports::bulk))
+        .route(
+            "/api/imports/{id}/mapping",
+            axum::routing::put(imports::remap),
+        )
+        .route(
+            "/api/mapping-presets",
+            get(presets::list).post(presets::create),
+        )
+        .route(
+            "/api/mapping-presets/{id}",
+            axum::routing::put(presets::update).delete(presets::delete),
+        )
         .route("/api/{*rest}", axum::routing::any(error::not_found))
 }

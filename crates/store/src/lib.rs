@@ -6,7 +6,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod configs;
 pub mod error;
+pub mod imports;
+pub mod presets;
 
 pub use error::StoreError;
 pub use sqlx::PgPool;

@@ -13,6 +13,10 @@ pub struct Settings {
     pub session_ttl: time::Duration,
     /// Whether cookies are marked `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Where uploads are spooled while they arrive.
+    pub upload_tmp_dir: std::path::PathBuf,
 }
 
 /// Everything a request handler may need; cheap to clone.
@@ -21,6 +25,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
+    /// The import service (pool, file store, intake limits).
+    pub imports: imports::ImportService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

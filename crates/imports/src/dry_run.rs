@@ -1,0 +1,416 @@
+//! The dry run: read the upload (streaming), map it, validate every row with the company's
+//! active configuration, find duplicates inside the file and — with one batched query per
+//! key — in the database, and stage everything with COPY. Nothing touches `leads`.
+//!
+//! Reading and validating run on a blocking thread and hand chunks of finished rows to the
+//! async side over a small bounded channel, so memory stays flat however long the file is
+//! and the database write of one chunk overlaps the validation of the next.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rules::{Code, Issue, Validator};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::evaluate::{codes_of, evaluate, key_string, status_of, FirstSeen};
+use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
+use crate::model::{DryRunReport, FileSummary, MappingView, SheetSummary};
+use crate::tally::Tally;
+use crate::{config, rows, ImportError, ImportService};
+
+/// Rows validated per chunk handed to the database writer.
+const CHUNK_ROWS: usize = 2_000;
+/// Rows read ahead to decide each date column's day/month order before validating.
+const ANALYSIS_ROWS: usize = 5_000;
+
+/// An uploaded file already on local disk.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+}
+
+/// The caller's choices for a dry run; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct DryRunOptions {
+    pub source: Option<String>,
+    pub preset_id: Option<Uuid>,
+    pub mapping: Option<ExplicitMapping>,
+    pub sheet: Option<String>,
+    pub header_row: Option<u32>,
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+    /// Rows in the first page of the answer (default 100).
+    pub page_limit: Option<i64>,
+}
+
+/// One staged row as the producer hands it over.
+struct StagedOwned {
+    seq: i32,
+    row_no: i32,
+    original_json: String,
+    normalized_json: String,
+    status: &'static str,
+    issues_json: String,
+    codes: Vec<String>,
+    keys: Vec<String>,
+}
+
+/// Runs a dry run of `upload` for the principal's company and stages the result.
+#[tracing::instrument(skip_all, fields(company = %principal.company_slug, file = %upload.file_name, size = upload.size_bytes))]
+pub async fn dry_run(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    upload: Upload,
+    opts: DryRunOptions,
+) -> Result<DryRunReport, ImportError> {
+    principal.require_member()?;
+    let started = Instant::now();
+    let intake_opts = intake::Options {
+        sheet: opts.sheet.clone().map(sheet_selector),
+        header_row: opts.header_row,
+        encoding: opts.encoding.clone(),
+        delimiter: opts.delimiter,
+        limits: svc.limits.clone(),
+    };
+    let path = upload.path.clone();
+    let opened = tokio::task::spawn_blocking(move || intake::open(&path, &intake_opts))
+        .await
+        .map_err(ImportError::internal)??;
+    let info = opened.info().clone();
+
+    let active = config::active(&svc.pool, principal.company_id).await?;
+    let source_key = opts.source.clone().unwrap_or_default();
+    let mapping = mapping::resolve(
+        &svc.pool,
+        principal,
+        &info.headers,
+        &active.config,
+        &MappingRequest {
+            source_key: &source_key,
+            preset_id: opts.preset_id,
+            explicit: opts.mapping.as_ref(),
+        },
+    )
+    .await?;
+    let validator = Validator::new(&active.config).map_err(|e| {
+        ImportError::internal(format!("active configuration does not compile: {e:?}"))
+    })?;
+
+    let import_id = Uuid::new_v4();
+    let storage_key = format!("{}/{}/original", principal.company_id, import_id);
+    svc.files.put_file(&storage_key, &upload.path).await?;
+
+    let mut file_issues: Vec<serde_json::Value> =
+        opened.issues().iter().map(intake_issue_json).collect();
+    file_issues.extend(unmapped_header_issues(&mapping));
+    let sheets: Vec<SheetSummary> = info
+        .sheets
+        .iter()
+        .filter(|s| s.worksheet)
+        .map(|s| SheetSummary {
+            name: s.name.clone(),
+            visible: s.visible,
+            index: s.index,
+        })
+        .collect();
+    let delimiter = info.delimiter.map(|d| d.to_string());
+    let mapping_json = serde_json::to_value(&mapping).map_err(ImportError::internal)?;
+    store::imports::insert_import(
+        &svc.pool,
+        &store::imports::NewImport {
+            id: import_id,
+            company_id: principal.company_id,
+            created_by: principal.user_id,
+            source_key: &source_key,
+            file_name: &upload.file_name,
+            sha256: &upload.sha256,
+            size_bytes: i64::try_from(upload.size_bytes).unwrap_or(i64::MAX),
+            storage_key: &storage_key,
+            format: info.format.as_str(),
+            encoding: info.encoding.as_deref(),
+            delimiter: delimiter.as_deref(),
+            sheets: serde_json::to_value(&sheets).map_err(ImportError::internal)?,
+            sheet: info.sheet.as_deref(),
+            header_row: i32::try_from(info.header_row).unwrap_or(i32::MAX),
+            headers: serde_json::to_value(&info.headers).map_err(ImportError::internal)?,
+            mapping: mapping_json,
+            preset_id: mapping.preset_id,
+            config_version: active.version,
+            file_issues: serde_json::Value::Array(file_issues.clone()),
+        },
+    )
+    .await?;
+
+    let staged = stage(svc, principal, import_id, opened, validator, &mapping).await;
+    let mut produced = match staged {
+        Ok(p) => p,
+        Err(err) => {
+            // A file that fails half-way leaves no half-staged import behind.
+            if let Err(e) =
+                store::imports::delete_import(&svc.pool, principal.company_id, import_id).await
+            {
+                tracing::error!(error = %e, "could not remove a failed import");
+            }
+            let _ = svc.files.delete(&storage_key).await;
+            return Err(err);
+        }
+    };
+    {
+        let mut conn = svc.pool.acquire().await?;
+        produced
+            .mark_database_duplicates(&mut conn, principal.company_id, import_id)
+            .await?;
+    }
+
+    let stats = produced.stats;
+    let stats_json = serde_json::to_value(&stats).map_err(ImportError::internal)?;
+    store::imports::finish_validation(
+        &svc.pool,
+        principal.company_id,
+        import_id,
+        i32::try_from(stats.total_rows).unwrap_or(i32::MAX),
+        &stats_json,
+        "staged",
+    )
+    .await?;
+
+    let limit = opts.page_limit.unwrap_or(100).clamp(1, 1_000);
+    let first_page = rows::page(
+        &svc.pool,
+        principal,
+        import_id,
+        &rows::RowQuery {
+            offset: 0,
+            limit,
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
+        file_issues.into_iter().partition(|i| i["level"] == "error");
+    warnings.retain(|i| i["level"] == "warning");
+    errors.extend(produced.errors);
+    warnings.extend(produced.warnings);
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(
+        target: "import_telemetry",
+        import_id = %import_id,
+        company = %principal.company_slug,
+        stage = "dry_run",
+        rows = stats.total_rows,
+        valid = stats.valid_rows,
+        errors = stats.error_rows,
+        warnings = stats.warning_rows,
+        duplicate_in_file = stats.duplicate_in_file,
+        duplicate_in_db = stats.duplicate_in_db,
+        duration_ms,
+        "[ImportTelemetry] dry run finished"
+    );
+    Ok(DryRunReport {
+        import_id,
+        status: "staged".into(),
+        config_version: active.version,
+        file: FileSummary {
+            name: upload.file_name,
+            sha256: upload.sha256,
+            size_bytes: i64::try_from(upload.size_bytes).unwrap_or(i64::MAX),
+            format: info.format.as_str().to_owned(),
+            encoding: info.encoding.clone(),
+            delimiter,
+            sheets,
+            sheet: info.sheet.clone(),
+            header_row: info.header_row,
+            total_rows: stats.total_rows,
+        },
+        mapping: MappingView {
+            preset_id: mapping.preset_id,
+            preset_name: mapping.preset_name,
+            columns: mapping.columns,
+        },
+        stats,
+        errors,
+        warnings,
+        rows: first_page.rows,
+        page: first_page.page,
+        duration_ms,
+    })
+}
+
+fn sheet_selector(sheet: String) -> intake::SheetSelector {
+    intake::SheetSelector::Name(sheet)
+}
+
+/// Streams the records through validation into `import_rows`.
+async fn stage(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    opened: intake::Intake,
+    validator: Validator,
+    mapping: &Mapping,
+) -> Result<Tally, ImportError> {
+    let columns = mapping.columns_for(validator.fields());
+    let (tx, mut rx) = mpsc::channel::<Vec<StagedOwned>>(2);
+    let producer = tokio::task::spawn_blocking(move || produce(opened, validator, columns, tx));
+    let mut conn = svc.pool.acquire().await?;
+    while let Some(chunk) = rx.recv().await {
+        let refs: Vec<store::imports::StagedRow<'_>> = chunk
+            .iter()
+            .map(|r| store::imports::StagedRow {
+                seq: r.seq,
+                row_no: r.row_no,
+                original_json: &r.original_json,
+                normalized_json: &r.normalized_json,
+                status: r.status,
+                issues_json: &r.issues_json,
+                codes: &r.codes,
+                keys: &r.keys,
+            })
+            .collect();
+        if let Err(e) =
+            store::imports::copy_rows(&mut conn, principal.company_id, import_id, &refs).await
+        {
+            // Dropping the receiver stops the producer at its next send.
+            drop(rx);
+            let _ = producer.await;
+            return Err(e.into());
+        }
+    }
+    producer.await.map_err(ImportError::internal)?
+}
+
+/// The blocking half: read, validate, detect in-file duplicates, serialise.
+fn produce(
+    mut opened: intake::Intake,
+    mut validator: Validator,
+    columns: Vec<Option<usize>>,
+    tx: mpsc::Sender<Vec<StagedOwned>>,
+) -> Result<Tally, ImportError> {
+    let mut out = Tally::default();
+    // Read ahead to settle the day/month order of date columns from unambiguous values.
+    let mut ahead = Vec::with_capacity(ANALYSIS_ROWS.min(1024));
+    while ahead.len() < ANALYSIS_ROWS {
+        match opened.next_record()? {
+            Some(rec) => ahead.push(rec),
+            None => break,
+        }
+    }
+    {
+        let sample: Vec<(u32, Vec<Option<&str>>)> = ahead
+            .iter()
+            .map(|rec| (rec.row, field_values(&columns, &rec.cells)))
+            .collect();
+        let analysis = validator.analyze_columns(&sample);
+        validator.apply_column_analysis(&analysis);
+        out.stats.date_columns = analysis.dates;
+    }
+    let mut first_seen = FirstSeen::default();
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut seq: i32 = 0;
+    let mut ahead = ahead.into_iter();
+    loop {
+        let rec = match ahead.next() {
+            Some(rec) => rec,
+            None => match opened.next_record()? {
+                Some(rec) => rec,
+                None => break,
+            },
+        };
+        seq += 1;
+        let staged = stage_record(&validator, &columns, rec, seq, &mut first_seen, &mut out)?;
+        chunk.push(staged);
+        if chunk.len() == CHUNK_ROWS {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            if tx.blocking_send(full).is_err() {
+                return Err(ImportError::internal("staging writer stopped"));
+            }
+        }
+    }
+    if !chunk.is_empty() && tx.blocking_send(chunk).is_err() {
+        return Err(ImportError::internal("staging writer stopped"));
+    }
+    Ok(out)
+}
+
+fn field_values<'a>(columns: &[Option<usize>], cells: &'a [String]) -> Vec<Option<&'a str>> {
+    columns
+        .iter()
+        .map(|c| c.and_then(|i| cells.get(i)).map(String::as_str))
+        .collect()
+}
+
+/// Validates one record and turns it into a staged row, updating the running totals.
+fn stage_record(
+    validator: &Validator,
+    columns: &[Option<usize>],
+    rec: intake::RawRecord,
+    seq: i32,
+    first_seen: &mut FirstSeen,
+    out: &mut Tally,
+) -> Result<StagedOwned, ImportError> {
+    let values = field_values(columns, &rec.cells);
+    let carried = rec.issues.iter().map(intake_issue_json).collect();
+    let mut evaluated = evaluate(validator, rec.row, &values, carried)?;
+    if let Some(dup) = first_seen.check(rec.row, &evaluated.keys) {
+        evaluated.issues.push(dup);
+    }
+    let status = status_of(&evaluated.issues);
+    out.record(rec.row, &evaluated.issues, status, &evaluated.keys);
+    let keys = evaluated
+        .keys
+        .iter()
+        .map(|(k, v)| key_string(*k, v))
+        .collect();
+    Ok(StagedOwned {
+        seq,
+        row_no: i32::try_from(rec.row).unwrap_or(i32::MAX),
+        original_json: serde_json::to_string(&rec.cells).map_err(ImportError::internal)?,
+        normalized_json: evaluated.normalized_json,
+        status,
+        codes: codes_of(&evaluated.issues),
+        issues_json: serde_json::to_string(&evaluated.issues).map_err(ImportError::internal)?,
+        keys,
+    })
+}
+
+/// An intake issue in the same JSON shape as the rules engine's issues.
+pub(crate) fn intake_issue_json(issue: &intake::IntakeIssue) -> serde_json::Value {
+    serde_json::json!({
+        "row": issue.row.unwrap_or(0),
+        "column": issue.column,
+        "field": null,
+        "code": issue.code,
+        "level": issue.level,
+        "value": issue.value,
+        "normalized": null,
+        "message": issue.message,
+        "hint": issue.hint,
+        "fix": null,
+    })
+}
+
+/// `header.unmapped` notes for columns that feed no field (their data stays staged).
+fn unmapped_header_issues(mapping: &Mapping) -> Vec<serde_json::Value> {
+    mapping
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none())
+        .map(|c| {
+            serde_json::to_value(
+                Issue::new(
+                    Code::HeaderUnmapped,
+                    0,
+                    format!("Column “{}” is not mapped to a field; its values are kept but not imported.", c.header),
+                )
+                .with_value(c.header.as_str())
+                .with_hint("Choose a field for it in the mapping step if it holds lead data."),
+            )
+            .unwrap_or_default()
+        })
+        .collect()
+}

@@ -1,0 +1,737 @@
+//! Changing a staged import: cell edits, bulk actions and re-mapping. Every change is
+//! revalidated on the server with the import's own configuration version (the browser's
+//! check is only a preview), in-file duplicates are recomputed for the keys that changed,
+//! and the stats are updated in the same transaction. Originals are never modified: edits
+//! live beside them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rules::config::DedupeKeyKind;
+use rules::engine::ColumnAnalysis;
+use rules::{ImportConfig, Validator};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::evaluate::{evaluate, is_intake_issue, key_string, status_of, FirstSeen};
+use crate::mapping::{ExplicitMapping, Mapping};
+use crate::model::{ImportSummary, RowView, Stats};
+use crate::tally::{existing_leads, Tally};
+use crate::{rows, ImportError, ImportService};
+
+/// Rows revalidated per batch in whole-import passes.
+const BATCH_ROWS: i64 = 5_000;
+/// The most cells one PATCH may change.
+const MAX_EDITS: usize = 10_000;
+
+/// One cell edit: `value: None` clears the cell.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CellEdit {
+    pub seq: u32,
+    pub field: String,
+    pub value: Option<String>,
+}
+
+/// The rows an edit touched (edited rows and rows whose duplicate status changed) and the
+/// import's new stats.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EditResult {
+    pub rows: Vec<RowView>,
+    pub stats: Stats,
+}
+
+/// A bulk action on a column or a selection.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BulkRequest {
+    /// `clear_column`, `set_default`, `find_replace`, `apply_fix`, `exclude`, `restore`.
+    pub action: String,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub find: Option<String>,
+    pub replace: Option<String>,
+    /// For `apply_fix`: the issue code whose suggested fix is applied.
+    pub code: Option<String>,
+    /// Only these rows; without it, every row (or every row of `status`).
+    pub seqs: Option<Vec<u32>>,
+    /// Only rows with this status (`valid`, `warning`, `error`).
+    pub status: Option<String>,
+}
+
+/// What a bulk action did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BulkResult {
+    pub affected: u64,
+    pub stats: Stats,
+}
+
+/// The import being changed, with everything needed to revalidate its rows.
+struct Editing {
+    company_id: Uuid,
+    import_id: Uuid,
+    validator: Validator,
+    /// For each validator field, the column that feeds it.
+    columns: Vec<Option<usize>>,
+    stats: Stats,
+}
+
+impl Editing {
+    /// The row's current value per field: the user's edit if any, else the mapped cell.
+    fn values<'a>(&self, row: &'a store::imports::RowForCheck) -> Vec<Option<&'a str>> {
+        let cells = row.original.as_array();
+        self.validator
+            .fields()
+            .iter()
+            .zip(&self.columns)
+            .map(|(field, column)| match row.edits.get(&field.key) {
+                Some(serde_json::Value::String(s)) => Some(s.as_str()),
+                Some(_) => None,
+                None => column
+                    .and_then(|c| cells.and_then(|cells| cells.get(c)))
+                    .and_then(|v| v.as_str()),
+            })
+            .collect()
+    }
+
+    /// Revalidates a stored row; intake issues are carried, duplicate issues are not
+    /// (the caller recomputes them).
+    fn check(&self, row: &store::imports::RowForCheck) -> Result<Checked, ImportError> {
+        let carried = issues_of(row).into_iter().filter(is_intake_issue).collect();
+        let values = self.values(row);
+        let evaluated = evaluate(&self.validator, row_no(row), &values, carried)?;
+        Ok(Checked {
+            seq: row.seq,
+            row: row_no(row),
+            normalized: serde_json::from_str(&evaluated.normalized_json)
+                .map_err(ImportError::internal)?,
+            issues: evaluated.issues,
+            keys: evaluated.keys,
+        })
+    }
+}
+
+/// A revalidated row before duplicate issues are added.
+struct Checked {
+    seq: i32,
+    row: u32,
+    normalized: serde_json::Value,
+    issues: Vec<serde_json::Value>,
+    keys: Vec<(DedupeKeyKind, String)>,
+}
+
+/// Applies cell edits and revalidates the touched rows.
+#[tracing::instrument(skip_all, fields(import = %import_id, edits = edits.len()))]
+pub async fn edit_cells(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    edits: Vec<CellEdit>,
+) -> Result<EditResult, ImportError> {
+    if edits.is_empty() {
+        return Err(ImportError::invalid(
+            "request.invalid",
+            "Send at least one edit.",
+        ));
+    }
+    if edits.len() > MAX_EDITS {
+        return Err(ImportError::invalid(
+            "request.invalid",
+            format!("At most {MAX_EDITS} cells per request; use a bulk action for more."),
+        ));
+    }
+    let mut tx = svc.pool.begin().await?;
+    let mut editing = open(&mut tx, principal, import_id, None).await?;
+    let mut patches: BTreeMap<i32, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+    for e in &edits {
+        if editing.validator.field_index(&e.field).is_none() {
+            return Err(ImportError::invalid(
+                "mapping.unknown_field",
+                format!(
+                    "“{}” is not a field of this import's configuration.",
+                    e.field
+                ),
+            ));
+        }
+        let seq = i32::try_from(e.seq)
+            .map_err(|_| ImportError::invalid("request.invalid", "seq is out of range."))?;
+        let value = e
+            .value
+            .clone()
+            .map_or(serde_json::Value::Null, serde_json::Value::String);
+        patches
+            .entry(seq)
+            .or_default()
+            .insert(e.field.clone(), value);
+    }
+    let seqs: Vec<i32> = patches.keys().copied().collect();
+    let patch_values: Vec<serde_json::Value> = patches
+        .into_values()
+        .map(serde_json::Value::Object)
+        .collect();
+    let updated =
+        store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patch_values)
+            .await?;
+    if updated as usize != seqs.len() {
+        return Err(ImportError::NotFound(
+            "Some of the edited rows do not exist in this import.".into(),
+        ));
+    }
+    let touched = revalidate_rows(&mut tx, &mut editing, &seqs).await?;
+    finish(&mut tx, &editing, None).await?;
+    tx.commit().await?;
+    let rows = rows::by_seq(&svc.pool, principal, import_id, &touched).await?;
+    Ok(EditResult {
+        rows,
+        stats: editing.stats,
+    })
+}
+
+/// Runs a bulk action over a column or a selection, then revalidates the import.
+#[tracing::instrument(skip_all, fields(import = %import_id, action = %req.action))]
+pub async fn bulk(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    req: BulkRequest,
+) -> Result<BulkResult, ImportError> {
+    let mut tx = svc.pool.begin().await?;
+    let mut editing = open(&mut tx, principal, import_id, None).await?;
+    let targets = target_seqs(&mut tx, &editing, &req).await?;
+    let affected = match req.action.as_str() {
+        "exclude" | "restore" => {
+            let excluded = req.action == "exclude";
+            let n = store::imports::set_excluded(&mut tx, editing.company_id, import_id, &targets, excluded).await?;
+            let total = store::imports::count_excluded(&mut tx, editing.company_id, import_id).await?;
+            editing.stats.excluded_rows = u64::try_from(total).unwrap_or(0);
+            finish(&mut tx, &editing, None).await?;
+            tx.commit().await?;
+            return Ok(BulkResult {
+                affected: n,
+                stats: editing.stats,
+            });
+        }
+        "clear_column" | "set_default" | "find_replace" | "apply_fix" => {
+            let (seqs, patches) = bulk_patches(&mut tx, &editing, &req, &targets).await?;
+            store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patches).await?;
+            seqs.len() as u64
+        }
+        other => {
+            return Err(ImportError::invalid(
+                "request.invalid",
+                format!(
+                    "Unknown bulk action “{other}”: use clear_column, set_default, find_replace, apply_fix, exclude or restore."
+                ),
+            ))
+        }
+    };
+    if affected > 0 {
+        revalidate_all(&mut tx, &mut editing).await?;
+    }
+    finish(&mut tx, &editing, None).await?;
+    tx.commit().await?;
+    Ok(BulkResult {
+        affected,
+        stats: editing.stats,
+    })
+}
+
+/// Applies a new mapping and re-runs the dry run on the staged cells (edits are kept).
+#[tracing::instrument(skip_all, fields(import = %import_id))]
+pub async fn remap(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    mapping: ExplicitMapping,
+) -> Result<ImportSummary, ImportError> {
+    let mut tx = svc.pool.begin().await?;
+    let mut editing = open(&mut tx, principal, import_id, Some(&mapping)).await?;
+    revalidate_all(&mut tx, &mut editing).await?;
+    let new_mapping = editing_mapping(&mut tx, principal, import_id, &mapping).await?;
+    finish(&mut tx, &editing, Some(&new_mapping)).await?;
+    tx.commit().await?;
+    rows::summary(&svc.pool, principal, import_id).await
+}
+
+/// Locks the import, checks it can still change, and compiles its configuration version
+/// with its mapping (or `new_mapping`).
+async fn open(
+    conn: &mut PgConnection,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    new_mapping: Option<&ExplicitMapping>,
+) -> Result<Editing, ImportError> {
+    principal.require_member()?;
+    let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    if record.status != "staged" {
+        return Err(ImportError::Conflict {
+            code: "import.not_editable",
+            message: format!(
+                "This import is {} and can no longer be changed.",
+                record.status
+            ),
+        });
+    }
+    let stored = store::configs::version(&mut *conn, principal.company_id, record.config_version)
+        .await?
+        .ok_or_else(|| ImportError::internal("the import's configuration version is missing"))?;
+    let config: ImportConfig =
+        serde_json::from_value(stored.config).map_err(ImportError::internal)?;
+    let mut validator =
+        Validator::new(&config).map_err(|e| ImportError::internal(format!("{e:?}")))?;
+    let stats: Stats = serde_json::from_value(record.stats).unwrap_or_default();
+    validator.apply_column_analysis(&ColumnAnalysis {
+        dates: stats.date_columns.clone(),
+    });
+    let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
+    let mut mapping: Mapping =
+        serde_json::from_value(record.mapping).map_err(ImportError::internal)?;
+    if let Some(explicit) = new_mapping {
+        mapping = crate::mapping::from_explicit(&headers, &config, explicit)?;
+    }
+    let columns = mapping.columns_for(validator.fields());
+    Ok(Editing {
+        company_id: principal.company_id,
+        import_id,
+        validator,
+        columns,
+        stats,
+    })
+}
+
+async fn editing_mapping(
+    conn: &mut PgConnection,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    explicit: &ExplicitMapping,
+) -> Result<serde_json::Value, ImportError> {
+    let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    let stored = store::configs::version(&mut *conn, principal.company_id, record.config_version)
+        .await?
+        .ok_or_else(|| ImportError::internal("the import's configuration version is missing"))?;
+    let config: ImportConfig =
+        serde_json::from_value(stored.config).map_err(ImportError::internal)?;
+    let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
+    let mapping = crate::mapping::from_explicit(&headers, &config, explicit)?;
+    serde_json::to_value(mapping).map_err(ImportError::internal)
+}
+
+/// Stores the new stats (and mapping).
+async fn finish(
+    conn: &mut PgConnection,
+    editing: &Editing,
+    mapping: Option<&serde_json::Value>,
+) -> Result<(), ImportError> {
+    let stats = serde_json::to_value(&editing.stats).map_err(ImportError::internal)?;
+    store::imports::update_state(conn, editing.company_id, editing.import_id, &stats, mapping)
+        .await?;
+    Ok(())
+}
+
+/// Revalidates `seqs` and every row whose duplicate status their old or new keys affect.
+/// Returns the seqs of all rows rewritten.
+async fn revalidate_rows(
+    conn: &mut PgConnection,
+    editing: &mut Editing,
+    seqs: &[i32],
+) -> Result<Vec<i32>, ImportError> {
+    let (company_id, import_id) = (editing.company_id, editing.import_id);
+    let edited = store::imports::rows_by_seq(&mut *conn, company_id, import_id, seqs).await?;
+    let mut checked: HashMap<i32, Checked> = HashMap::new();
+    let mut affected_keys: HashSet<String> = HashSet::new();
+    for row in &edited {
+        let c = editing.check(row)?;
+        affected_keys.extend(row.keys.iter().cloned());
+        affected_keys.extend(c.keys.iter().map(|(k, v)| key_string(*k, v)));
+        checked.insert(row.seq, c);
+    }
+    // Rows sharing an affected key may gain or lose their duplicate status.
+    let affected: Vec<String> = affected_keys.into_iter().collect();
+    let sharing =
+        store::imports::rows_sharing_keys(&mut *conn, company_id, import_id, &affected).await?;
+    let mut rewrite: BTreeMap<i32, store::imports::RowForCheck> = BTreeMap::new();
+    for row in edited.into_iter().chain(sharing) {
+        rewrite.entry(row.seq).or_insert(row);
+    }
+    // First occurrences must be judged over every row holding any key of these rows.
+    let mut all_keys: HashSet<String> = HashSet::new();
+    for row in rewrite.values() {
+        match checked.get(&row.seq) {
+            Some(c) => all_keys.extend(c.keys.iter().map(|(k, v)| key_string(*k, v))),
+            None => all_keys.extend(row.keys.iter().cloned()),
+        }
+    }
+    let all_keys: Vec<String> = all_keys.into_iter().collect();
+    let context =
+        store::imports::rows_sharing_keys(&mut *conn, company_id, import_id, &all_keys).await?;
+    let mut order: BTreeMap<i32, (u32, Vec<(DedupeKeyKind, String)>)> = BTreeMap::new();
+    for row in &context {
+        order.insert(row.seq, (row_no(row), parse_keys(&row.keys)));
+    }
+    for (seq, c) in &checked {
+        order.insert(*seq, (c.row, c.keys.clone()));
+    }
+    let mut first_seen = FirstSeen::default();
+    let mut dup_of: HashMap<i32, serde_json::Value> = HashMap::new();
+    for (seq, (row, keys)) in &order {
+        if let Some(dup) = first_seen.check(*row, keys) {
+            dup_of.insert(*seq, dup);
+        }
+    }
+    // Database duplicates for the edited rows' new keys: one query per key kind.
+    let mut db_dup: HashMap<i32, serde_json::Value> = HashMap::new();
+    for kind in [DedupeKeyKind::Email, DedupeKeyKind::Phone] {
+        let keys: Vec<String> = checked
+            .values()
+            .flat_map(|c| {
+                c.keys
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, v)| v.clone())
+            })
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let existing = existing_leads(conn, company_id, kind, &keys).await?;
+        for c in checked.values() {
+            if db_dup.contains_key(&c.seq) {
+                continue;
+            }
+            if let Some((key, lead)) = c
+                .keys
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .find_map(|(_, v)| existing.get(v).map(|lead| (v, lead)))
+            {
+                let issue = rules::Issue::duplicate_in_db(
+                    c.row,
+                    crate::evaluate::key_field(kind),
+                    key,
+                    &format!("lead {lead}"),
+                );
+                db_dup.insert(
+                    c.seq,
+                    serde_json::to_value(issue).map_err(ImportError::internal)?,
+                );
+            }
+        }
+    }
+    let mut out_seqs = Vec::with_capacity(rewrite.len());
+    let mut normalized = Vec::with_capacity(rewrite.len());
+    let mut statuses = Vec::with_capacity(rewrite.len());
+    let mut issues_out = Vec::with_capacity(rewrite.len());
+    let mut keys_out = Vec::with_capacity(rewrite.len());
+    for (seq, row) in rewrite {
+        let old_issues = issues_of(&row);
+        let (norm, mut issues, keys) = match checked.remove(&seq) {
+            Some(c) => {
+                let mut issues = c.issues;
+                issues.extend(db_dup.remove(&seq));
+                (
+                    c.normalized,
+                    issues,
+                    c.keys
+                        .iter()
+                        .map(|(k, v)| key_string(*k, v))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            None => {
+                let issues: Vec<serde_json::Value> = old_issues
+                    .iter()
+                    .filter(|i| i["code"] != "row.duplicate_in_file")
+                    .cloned()
+                    .collect();
+                let norm = stored_normalized(&row);
+                (norm, issues, row.keys.clone())
+            }
+        };
+        issues.extend(dup_of.remove(&seq));
+        let status = status_of(&issues);
+        adjust_stats(&mut editing.stats, &row.status, &old_issues, -1);
+        adjust_stats(&mut editing.stats, status, &issues, 1);
+        out_seqs.push(seq);
+        normalized.push(norm);
+        statuses.push(status.to_owned());
+        issues_out.push(serde_json::Value::Array(issues));
+        keys_out.push(serde_json::json!(keys));
+    }
+    store::imports::write_results(
+        &mut *conn,
+        company_id,
+        import_id,
+        &out_seqs,
+        &normalized,
+        &statuses,
+        &issues_out,
+        &keys_out,
+    )
+    .await?;
+    Ok(out_seqs)
+}
+
+/// Revalidates every row of the import in batches, as a dry run would, keeping edits.
+async fn revalidate_all(conn: &mut PgConnection, editing: &mut Editing) -> Result<(), ImportError> {
+    let (company_id, import_id) = (editing.company_id, editing.import_id);
+    let mut tally = Tally::default();
+    let mut first_seen = FirstSeen::default();
+    let mut after = 0;
+    loop {
+        let batch =
+            store::imports::rows_after(&mut *conn, company_id, import_id, after, BATCH_ROWS)
+                .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        let mut seqs = Vec::with_capacity(batch.len());
+        let mut normalized = Vec::with_capacity(batch.len());
+        let mut statuses = Vec::with_capacity(batch.len());
+        let mut issues_out = Vec::with_capacity(batch.len());
+        let mut keys_out = Vec::with_capacity(batch.len());
+        for row in &batch {
+            let mut c = editing.check(row)?;
+            c.issues.extend(first_seen.check(c.row, &c.keys));
+            let status = status_of(&c.issues);
+            tally.record(c.row, &c.issues, status, &c.keys);
+            seqs.push(c.seq);
+            normalized.push(c.normalized);
+            statuses.push(status.to_owned());
+            keys_out.push(serde_json::json!(c
+                .keys
+                .iter()
+                .map(|(k, v)| key_string(*k, v))
+                .collect::<Vec<_>>()));
+            issues_out.push(serde_json::Value::Array(c.issues));
+        }
+        store::imports::write_results(
+            &mut *conn,
+            company_id,
+            import_id,
+            &seqs,
+            &normalized,
+            &statuses,
+            &issues_out,
+            &keys_out,
+        )
+        .await?;
+    }
+    tally
+        .mark_database_duplicates(conn, company_id, import_id)
+        .await?;
+    let excluded = store::imports::count_excluded(conn, company_id, import_id).await?;
+    let date_columns = std::mem::take(&mut editing.stats.date_columns);
+    editing.stats = tally.stats;
+    editing.stats.date_columns = date_columns;
+    editing.stats.excluded_rows = u64::try_from(excluded).unwrap_or(0);
+    Ok(())
+}
+
+/// The rows a bulk action applies to.
+async fn target_seqs(
+    conn: &mut PgConnection,
+    editing: &Editing,
+    req: &BulkRequest,
+) -> Result<Vec<i32>, ImportError> {
+    if let Some(seqs) = &req.seqs {
+        return Ok(seqs.iter().filter_map(|s| i32::try_from(*s).ok()).collect());
+    }
+    if let Some(status) = req.status.as_deref() {
+        if !matches!(status, "valid" | "warning" | "error") {
+            return Err(ImportError::invalid(
+                "request.invalid",
+                format!("Unknown status “{status}”: use valid, warning or error."),
+            ));
+        }
+    }
+    let code = if req.action == "apply_fix" {
+        req.code.as_deref()
+    } else {
+        None
+    };
+    Ok(store::imports::seqs_matching(
+        conn,
+        editing.company_id,
+        editing.import_id,
+        &store::imports::RowFilter {
+            status: req.status.as_deref(),
+            field: None,
+            code,
+        },
+    )
+    .await?)
+}
+
+/// Builds the per-row edit patches of a value-changing bulk action.
+async fn bulk_patches(
+    conn: &mut PgConnection,
+    editing: &Editing,
+    req: &BulkRequest,
+    targets: &[i32],
+) -> Result<(Vec<i32>, Vec<serde_json::Value>), ImportError> {
+    let need = |v: &Option<String>, name: &str| {
+        v.clone().ok_or_else(|| {
+            ImportError::invalid(
+                "request.invalid",
+                format!("The {} action needs “{name}”.", req.action),
+            )
+        })
+    };
+    let field = match req.action.as_str() {
+        "apply_fix" => req.field.clone(),
+        _ => Some(need(&req.field, "field")?),
+    };
+    let field_index = match &field {
+        Some(f) => Some(editing.validator.field_index(f).ok_or_else(|| {
+            ImportError::invalid(
+                "mapping.unknown_field",
+                format!("“{f}” is not a field of this import's configuration."),
+            )
+        })?),
+        None => None,
+    };
+    let code = if req.action == "apply_fix" {
+        Some(need(&req.code, "code")?)
+    } else {
+        None
+    };
+    let (find, replace, default) = match req.action.as_str() {
+        "find_replace" => (
+            Some(need(&req.find, "find")?),
+            req.replace.clone().unwrap_or_default(),
+            None,
+        ),
+        "set_default" => (None, String::new(), Some(need(&req.value, "value")?)),
+        _ => (None, String::new(), None),
+    };
+    if find.as_deref() == Some("") {
+        return Err(ImportError::invalid(
+            "request.invalid",
+            "“find” must not be empty.",
+        ));
+    }
+    let mut seqs = Vec::new();
+    let mut patches = Vec::new();
+    for chunk in targets.chunks(BATCH_ROWS as usize) {
+        let rows =
+            store::imports::rows_by_seq(&mut *conn, editing.company_id, editing.import_id, chunk)
+                .await?;
+        for row in &rows {
+            let current = field_index.and_then(|i| {
+                editing
+                    .values(row)
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(str::to_owned)
+            });
+            let mut patch = serde_json::Map::new();
+            match req.action.as_str() {
+                "clear_column" => {
+                    if current.as_deref().is_some_and(|v| !v.is_empty()) {
+                        patch.insert(field.clone().unwrap_or_default(), serde_json::Value::Null);
+                    }
+                }
+                "set_default" => {
+                    if current.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                        patch.insert(field.clone().unwrap_or_default(), default.clone().into());
+                    }
+                }
+                "find_replace" => {
+                    if let (Some(v), Some(f)) = (&current, &find) {
+                        if v.contains(f.as_str()) {
+                            patch.insert(
+                                field.clone().unwrap_or_default(),
+                                v.replace(f.as_str(), &replace).into(),
+                            );
+                        }
+                    }
+                }
+                "apply_fix" => {
+                    for issue in issues_of(row) {
+                        if issue["code"].as_str() != code.as_deref() {
+                            continue;
+                        }
+                        let Some(issue_field) = issue["field"].as_str() else {
+                            continue;
+                        };
+                        if field.as_deref().is_some_and(|f| f != issue_field) {
+                            continue;
+                        }
+                        let Some(fix) = issue.get("fix").filter(|f| !f.is_null()) else {
+                            continue;
+                        };
+                        patch.insert(issue_field.to_owned(), fix["value"].clone());
+                    }
+                }
+                _ => {}
+            }
+            if !patch.is_empty() {
+                seqs.push(row.seq);
+                patches.push(serde_json::Value::Object(patch));
+            }
+        }
+    }
+    Ok((seqs, patches))
+}
+
+/// Adds (`sign` 1) or removes (`sign` -1) one row's contribution to the stats.
+fn adjust_stats(stats: &mut Stats, status: &str, issues: &[serde_json::Value], sign: i64) {
+    let apply = |n: &mut u64| {
+        *n = if sign < 0 {
+            n.saturating_sub(1)
+        } else {
+            *n + 1
+        };
+    };
+    match status {
+        "error" => apply(&mut stats.error_rows),
+        "warning" => apply(&mut stats.warning_rows),
+        _ => apply(&mut stats.valid_rows),
+    }
+    for issue in issues {
+        if let Some(code) = issue["code"].as_str() {
+            let entry = stats.by_code.entry(code.to_owned()).or_default();
+            apply(entry);
+            if *entry == 0 {
+                stats.by_code.remove(code);
+            }
+        }
+    }
+    let count = |code: &str| stats.by_code.get(code).copied().unwrap_or(0);
+    stats.duplicate_in_file = count("row.duplicate_in_file");
+    stats.duplicate_in_db = count("row.duplicate_in_db");
+    stats.empty_rows = count("row.empty");
+}
+
+fn issues_of(row: &store::imports::RowForCheck) -> Vec<serde_json::Value> {
+    match &row.issues {
+        serde_json::Value::Array(items) => items.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn stored_normalized(row: &store::imports::RowForCheck) -> serde_json::Value {
+    row.normalized.clone()
+}
+
+fn row_no(row: &store::imports::RowForCheck) -> u32 {
+    u32::try_from(row.row_no).unwrap_or(0)
+}
+
+/// Parses stored `kind:key` strings back into keys.
+fn parse_keys(keys: &[String]) -> Vec<(DedupeKeyKind, String)> {
+    keys.iter()
+        .filter_map(|k| {
+            let (kind, key) = k.split_once(':')?;
+            let kind = match kind {
+                "email" => DedupeKeyKind::Email,
+                "phone" => DedupeKeyKind::Phone,
+                "name_company" => DedupeKeyKind::NameCompany,
+                _ => return None,
+            };
+            Some((kind, key.to_owned()))
+        })
+        .collect()
+}

@@ -1,0 +1,28 @@
+//! The import service: everything between an uploaded file and staged, validated rows —
+//! intake, mapping (presets first, then suggestions), validation with the company's active
+//! configuration, duplicate checks in the file and against the database, staging, paging.
+//! Server functions and the REST API both call these functions; transports stay thin.
+
+pub mod config;
+mod dry_run;
+pub mod edits;
+pub mod error;
+mod evaluate;
+pub mod files;
+pub mod mapping;
+pub mod model;
+pub mod presets;
+pub mod rows;
+mod tally;
+
+pub use dry_run::{dry_run, DryRunOptions, Upload};
+pub use error::ImportError;
+pub use files::FileStore;
+
+/// What the service needs from the process: the pool, where files go, and the limits.
+#[derive(Debug, Clone)]
+pub struct ImportService {
+    pub pool: sqlx::PgPool,
+    pub files: FileStore,
+    pub limits: intake::Limits,
+}

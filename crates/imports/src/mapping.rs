@@ -1,0 +1,261 @@
+//! Column → field mapping: an explicit mapping from the caller, else a chosen preset, else
+//! a saved preset for this source and header layout, else the rules engine's suggestions.
+//! Whatever the origin, no two columns end up on one field.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rules::{ImportConfig, MatchReason};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::ImportError;
+
+/// How one column is mapped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    /// 0-based column index.
+    pub index: usize,
+    pub header: String,
+    /// The field key, or `None` when the column is ignored.
+    pub field: Option<String>,
+    /// 0..=1.
+    pub confidence: f32,
+    /// Why: "exact", "label", "synonym (de)", "similar to …", "preset …", "chosen", "no match".
+    pub reason: String,
+}
+
+/// The mapping of a whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mapping {
+    /// The preset that provided it, if one did.
+    pub preset_id: Option<Uuid>,
+    pub preset_name: Option<String>,
+    pub columns: Vec<ColumnMapping>,
+}
+
+/// A mapping given as `{header: field}` (a `null` or empty field ignores the column).
+pub type ExplicitMapping = BTreeMap<String, Option<String>>;
+
+impl Mapping {
+    /// For each field of `fields` (the validator's order), the column that feeds it.
+    pub fn columns_for(&self, fields: &[rules::config::FieldSpec]) -> Vec<Option<usize>> {
+        let by_field: HashMap<&str, usize> = self
+            .columns
+            .iter()
+            .filter_map(|c| c.field.as_deref().map(|f| (f, c.index)))
+            .collect();
+        fields
+            .iter()
+            .map(|f| by_field.get(f.key.as_str()).copied())
+            .collect()
+    }
+
+    /// The mapping as `{header: field}`, the shape presets store.
+    pub fn as_explicit(&self) -> ExplicitMapping {
+        self.columns
+            .iter()
+            .map(|c| (c.header.clone(), c.field.clone()))
+            .collect()
+    }
+}
+
+/// Where a mapping should come from.
+#[derive(Debug, Clone, Default)]
+pub struct MappingRequest<'a> {
+    pub source_key: &'a str,
+    pub preset_id: Option<Uuid>,
+    pub explicit: Option<&'a ExplicitMapping>,
+}
+
+/// Resolves the mapping for `headers`.
+pub async fn resolve(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    headers: &[String],
+    config: &ImportConfig,
+    request: &MappingRequest<'_>,
+) -> Result<Mapping, ImportError> {
+    let suggestions = rules::suggest_mapping(headers, config);
+    if let Some(explicit) = request.explicit {
+        return apply_explicit(
+            headers,
+            config,
+            explicit,
+            &suggestions,
+            "chosen",
+            None,
+            None,
+        );
+    }
+    let preset = match request.preset_id {
+        Some(id) => Some(
+            store::presets::get_visible(pool, principal.company_id, principal.user_id, id)
+                .await?
+                .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))?,
+        ),
+        None => {
+            let fingerprint = rules::header_fingerprint(headers);
+            store::presets::find_matching(
+                pool,
+                principal.company_id,
+                principal.user_id,
+                request.source_key,
+                &fingerprint,
+            )
+            .await?
+        }
+    };
+    if let Some(preset) = preset {
+        let explicit: ExplicitMapping = serde_json::from_value(preset.mapping.clone())
+            .map_err(|e| ImportError::internal(format!("preset {} unreadable: {e}", preset.id)))?;
+        // A preset may name fields the configuration no longer has: those columns are
+        // ignored rather than failing the upload.
+        let usable: ExplicitMapping = explicit
+            .into_iter()
+            .map(|(h, f)| {
+                let f = f.filter(|f| config.field(f).is_some());
+                (h, f)
+            })
+            .collect();
+        let reason = format!("preset “{}”", preset.name);
+        let mapping = apply_explicit(
+            headers,
+            config,
+            &usable,
+            &suggestions,
+            &reason,
+            Some(preset.id),
+            Some(preset.name.clone()),
+        )?;
+        store::presets::touch(pool, principal.company_id, preset.id).await?;
+        return Ok(mapping);
+    }
+    Ok(Mapping {
+        preset_id: None,
+        preset_name: None,
+        columns: suggestions
+            .into_iter()
+            .map(|s| ColumnMapping {
+                index: s.index,
+                reason: reason_text(&s.reason),
+                header: s.header,
+                field: s.field,
+                confidence: s.confidence,
+            })
+            .collect(),
+    })
+}
+
+/// The mapping a user chose for a staged import: headers the choice leaves out are ignored
+/// (the user saw every column and decided).
+pub fn from_explicit(
+    headers: &[String],
+    config: &ImportConfig,
+    explicit: &ExplicitMapping,
+) -> Result<Mapping, ImportError> {
+    let complete: ExplicitMapping = headers
+        .iter()
+        .map(|h| (h.clone(), explicit.get(h).cloned().flatten()))
+        .collect();
+    for header in explicit.keys() {
+        if !headers.contains(header) {
+            return Err(ImportError::invalid(
+                "mapping.unknown_header",
+                format!("The file has no column “{header}”."),
+            ));
+        }
+    }
+    apply_explicit(headers, config, &complete, &[], "chosen", None, None)
+}
+
+/// Applies `{header: field}`; headers it does not mention keep the suggestion unless its
+/// field is taken by an explicit choice.
+fn apply_explicit(
+    headers: &[String],
+    config: &ImportConfig,
+    explicit: &ExplicitMapping,
+    suggestions: &[rules::ColumnSuggestion],
+    reason: &str,
+    preset_id: Option<Uuid>,
+    preset_name: Option<String>,
+) -> Result<Mapping, ImportError> {
+    for (header, field) in explicit {
+        if let Some(f) = field.as_deref().filter(|f| !f.is_empty()) {
+            if config.field(f).is_none() {
+                return Err(ImportError::invalid(
+                    "mapping.unknown_field",
+                    format!("The mapping sends “{header}” to “{f}”, which is not a field of this company's configuration."),
+                ));
+            }
+        }
+    }
+    let mut taken: HashMap<String, String> = HashMap::new();
+    for (header, field) in explicit {
+        if !headers.contains(header) {
+            continue;
+        }
+        if let Some(f) = field.as_deref().filter(|f| !f.is_empty()) {
+            if let Some(other) = taken.insert(f.to_owned(), header.clone()) {
+                return Err(ImportError::invalid(
+                    "header.field_conflict",
+                    format!("Both “{other}” and “{header}” are mapped to {f}; map one of them elsewhere or ignore it."),
+                ));
+            }
+        }
+    }
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| match explicit.get(header) {
+            Some(field) => ColumnMapping {
+                index,
+                header: header.clone(),
+                field: field.clone().filter(|f| !f.is_empty()),
+                confidence: 1.0,
+                reason: reason.to_owned(),
+            },
+            None => {
+                let s = suggestions.iter().find(|s| s.index == index);
+                let field = s
+                    .and_then(|s| s.field.clone())
+                    .filter(|f| !taken.contains_key(f));
+                ColumnMapping {
+                    index,
+                    header: header.clone(),
+                    confidence: if field.is_some() {
+                        s.map_or(0.0, |s| s.confidence)
+                    } else {
+                        0.0
+                    },
+                    reason: match (&field, s) {
+                        (Some(_), Some(s)) => reason_text(&s.reason),
+                        _ => "no match".to_owned(),
+                    },
+                    field,
+                }
+            }
+        })
+        .collect();
+    Ok(Mapping {
+        preset_id,
+        preset_name,
+        columns,
+    })
+}
+
+/// A short human reason for the UI and the API.
+pub fn reason_text(reason: &MatchReason) -> String {
+    match reason {
+        MatchReason::Exact => "exact".to_owned(),
+        MatchReason::Label => "label".to_owned(),
+        MatchReason::Synonym { lang } => format!("synonym ({lang})"),
+        MatchReason::Fuzzy { matched } => format!("similar to “{matched}”"),
+        MatchReason::None => "no match".to_owned(),
+        MatchReason::Conflict {
+            field,
+            taken_by_header,
+            ..
+        } => format!("{field} is taken by “{taken_by_header}”"),
+    }
+}

@@ -1,0 +1,214 @@
+//! Mapping presets as a service: save, list, change and delete. Company-wide presets are
+//! for admins to manage; anyone may keep presets of their own.
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::mapping::ExplicitMapping;
+use crate::ImportError;
+
+/// A preset to save.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PresetInput {
+    pub name: String,
+    /// The partner or system the files come from; presets are found again by it.
+    #[serde(default)]
+    pub source: String,
+    /// `user` (default) or `company`.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// `{header: field}`; `null` ignores a column.
+    pub mapping: ExplicitMapping,
+    /// The file's headers in order, to recognise the same layout later. Without them the
+    /// preset applies to every file of its source.
+    #[serde(default)]
+    pub headers: Option<Vec<String>>,
+}
+
+/// A preset as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PresetView {
+    pub id: Uuid,
+    pub name: String,
+    pub source: String,
+    pub scope: String,
+    pub fingerprint: String,
+    pub mapping: serde_json::Value,
+    pub usage_count: i32,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl From<store::presets::Preset> for PresetView {
+    fn from(p: store::presets::Preset) -> Self {
+        PresetView {
+            id: p.id,
+            name: p.name,
+            source: p.source_key,
+            scope: p.scope,
+            fingerprint: p.fingerprint,
+            mapping: p.mapping,
+            usage_count: p.usage_count,
+            last_used_at: p.last_used_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// The presets the caller can use.
+pub async fn list(
+    pool: &PgPool,
+    principal: &auth::Principal,
+) -> Result<Vec<PresetView>, ImportError> {
+    principal.require_member()?;
+    let rows = store::presets::list_visible(pool, principal.company_id, principal.user_id).await?;
+    Ok(rows.into_iter().map(PresetView::from).collect())
+}
+
+/// Saves a new preset.
+pub async fn create(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    input: PresetInput,
+) -> Result<PresetView, ImportError> {
+    let checked = check(principal, &input)?;
+    let mapping = serde_json::to_value(&input.mapping).map_err(ImportError::internal)?;
+    let result = store::presets::insert(
+        pool,
+        principal.company_id,
+        principal.user_id,
+        &store::presets::PresetInput {
+            scope: checked.scope,
+            owner_id: checked.owner_id,
+            name: input.name.trim(),
+            source_key: input.source.trim(),
+            fingerprint: &checked.fingerprint,
+            mapping: &mapping,
+        },
+    )
+    .await;
+    match result {
+        Ok(p) => Ok(p.into()),
+        Err(e) if e.is_constraint("import_mappings_name_key") => Err(ImportError::Conflict {
+            code: "preset.name_taken",
+            message: format!("A preset named “{}” exists already.", input.name.trim()),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Replaces a preset; only its owner (or an admin, for company presets) may.
+pub async fn update(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    id: Uuid,
+    input: PresetInput,
+) -> Result<PresetView, ImportError> {
+    let existing = editable(pool, principal, id).await?;
+    let checked = check(principal, &input)?;
+    let _ = existing;
+    let mapping = serde_json::to_value(&input.mapping).map_err(ImportError::internal)?;
+    let result = store::presets::update(
+        pool,
+        principal.company_id,
+        id,
+        &store::presets::PresetInput {
+            scope: checked.scope,
+            owner_id: checked.owner_id,
+            name: input.name.trim(),
+            source_key: input.source.trim(),
+            fingerprint: &checked.fingerprint,
+            mapping: &mapping,
+        },
+    )
+    .await;
+    match result {
+        Ok(Some(p)) => Ok(p.into()),
+        Ok(None) => Err(ImportError::NotFound(format!("No mapping preset {id}."))),
+        Err(e) if e.is_constraint("import_mappings_name_key") => Err(ImportError::Conflict {
+            code: "preset.name_taken",
+            message: format!("A preset named “{}” exists already.", input.name.trim()),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes a preset.
+pub async fn delete(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    id: Uuid,
+) -> Result<(), ImportError> {
+    editable(pool, principal, id).await?;
+    store::presets::delete(pool, principal.company_id, id).await?;
+    Ok(())
+}
+
+struct Checked {
+    scope: &'static str,
+    owner_id: Option<Uuid>,
+    fingerprint: String,
+}
+
+fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, ImportError> {
+    let name = input.name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(ImportError::invalid(
+            "request.invalid",
+            "A preset needs a name of 1 to 200 characters.",
+        ));
+    }
+    if input.mapping.is_empty() {
+        return Err(ImportError::invalid(
+            "request.invalid",
+            "A preset needs at least one column in its mapping.",
+        ));
+    }
+    let (scope, owner_id) = match input.scope.as_deref().unwrap_or("user") {
+        "user" => ("user", Some(principal.user_id)),
+        "company" => {
+            principal.require_admin().map_err(|_| {
+                ImportError::Forbidden(
+                    "Only company admins can save presets for the whole company.".into(),
+                )
+            })?;
+            ("company", None)
+        }
+        other => {
+            return Err(ImportError::invalid(
+                "request.invalid",
+                format!("Unknown scope “{other}”: use user or company."),
+            ))
+        }
+    };
+    let fingerprint = input
+        .headers
+        .as_deref()
+        .map(rules::header_fingerprint)
+        .unwrap_or_default();
+    Ok(Checked {
+        scope,
+        owner_id,
+        fingerprint,
+    })
+}
+
+/// The preset, if the caller may change it: their own, or a company preset for admins.
+async fn editable(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    id: Uuid,
+) -> Result<store::presets::Preset, ImportError> {
+    let preset = store::presets::get_visible(pool, principal.company_id, principal.user_id, id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))?;
+    if preset.scope == "company" {
+        principal.require_admin().map_err(|_| {
+            ImportError::Forbidden("Only company admins can change company presets.".into())
+        })?;
+    }
+    Ok(preset)
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing and runs every test: formatting, clippy (server and wasm),
+# unit, database and router tests, the rules engine's wasm agreement test, and Playwright
+# against the release build on a fresh database. Exits non-zero on the first failure.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+SERVER_CRATES=(-p lead-importer -p store -p auth -p intake -p rules -p web)
+E2E_PORT="${E2E_PORT:-3100}"
+E2E_DB=lead_importer_e2e
+
+ensure_rust_tools
+ensure_node_tools
+ensure_chromium
+ensure_postgres
+# sqlx::test creates (and drops) a fresh database per test on this server.
+export DATABASE_URL="$PG_BASE_URL/postgres"
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "clippy: server crates"
+cargo clippy "${SERVER_CRATES[@]}" --all-targets -- -D warnings
+say "clippy: wasm (frontend with web/hydrate, and rules)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p rules --target wasm32-unknown-unknown -- -D warnings
+
+say "unit, database and router tests"
+cargo test "${SERVER_CRATES[@]}"
+
+if [ -x crates/rules/wasm-test.sh ]; then
+  say "rules: wasm32 and native agree"
+  crates/rules/wasm-test.sh
+fi
+
+build_release
+
+say "end-to-end: fresh database $E2E_DB"
+psql "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" -c "CREATE DATABASE $E2E_DB" >/dev/null
+export DATABASE_URL="$PG_BASE_URL/$E2E_DB"
+BIN="$(server_binary)"
+"$BIN" company add acme --name "Acme GmbH" >/dev/null
+printf 'e2e-admin-password\n' | "$BIN" user add --company acme --email admin@acme.example --role admin --name "Ada Admin" >/dev/null
+printf 'e2e-member-password\n' | "$BIN" user add --company acme --email member@acme.example --role member --name "Max Member" >/dev/null
+
+LOG="$CACHE_DIR/e2e-server.log"
+"$BIN" serve --addr "127.0.0.1:$E2E_PORT" --no-demo >"$LOG" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG"; exit 1; }
+  sleep 0.5
+done
+
+say "Playwright"
+cd end2end
+if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
+fi
+BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test || { echo "--- server log ---"; tail -50 "$LOG"; exit 1; }
+say "all tests passed"

@@ -1,0 +1,269 @@
+//! `/api/imports…`: the dry run upload, the history, one import's summary and its rows.
+
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use imports::mapping::ExplicitMapping;
+use imports::model::{DryRunReport, ImportSummary, RowPage};
+use imports::rows::RowQuery;
+use web::server::AppState;
+
+use super::{upload, ApiError, Caller};
+
+/// `POST /api/imports/leads/validate`: multipart `file` plus optional `source`,
+/// `preset_id`, `mapping` (JSON `{header: field}`), `sheet`, `header_row`, `encoding`,
+/// `delimiter`. Stages a dry run and answers its report.
+pub async fn validate(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<DryRunReport>, ApiError> {
+    let multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.not_multipart",
+            format!(
+                "Send the file as multipart/form-data in a field named “file”: {}",
+                e.body_text()
+            ),
+        )
+    })?;
+    let received = upload::receive(
+        multipart,
+        state.settings.max_upload_bytes,
+        &state.settings.upload_tmp_dir,
+    )
+    .await?;
+    let options = options_from_fields(&received.fields)?;
+    let report = imports::dry_run(
+        &state.imports,
+        &principal,
+        imports::Upload {
+            path: received.file.path().to_owned(),
+            file_name: received.file_name.clone(),
+            sha256: received.sha256.clone(),
+            size_bytes: received.size_bytes,
+        },
+        options,
+    )
+    .await?;
+    // The spooled file is removed here; the kept copy lives in the file store.
+    drop(received);
+    Ok(Json(report))
+}
+
+fn options_from_fields(
+    fields: &HashMap<String, String>,
+) -> Result<imports::DryRunOptions, ApiError> {
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let invalid = |msg: String| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid", msg);
+    let preset_id = text("preset_id")
+        .map(|v| {
+            v.parse::<Uuid>()
+                .map_err(|_| invalid(format!("preset_id “{v}” is not a UUID.")))
+        })
+        .transpose()?;
+    let mapping = text("mapping")
+        .map(|v| {
+            serde_json::from_str::<ExplicitMapping>(&v).map_err(|e| {
+                invalid(format!(
+                    "mapping must be a JSON object {{\"header\": \"field\"}}: {e}"
+                ))
+            })
+        })
+        .transpose()?;
+    let header_row = text("header_row")
+        .map(|v| match v.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(invalid(format!(
+                "header_row “{v}” must be a row number from 1."
+            ))),
+        })
+        .transpose()?;
+    let delimiter = fields
+        .get("delimiter")
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            parse_delimiter(v)
+                .ok_or_else(|| invalid(format!("delimiter “{v}” must be one character, or “tab”.")))
+        })
+        .transpose()?;
+    Ok(imports::DryRunOptions {
+        source: text("source"),
+        preset_id,
+        mapping,
+        sheet: text("sheet"),
+        header_row,
+        encoding: text("encoding"),
+        delimiter,
+        page_limit: None,
+    })
+}
+
+fn parse_delimiter(v: &str) -> Option<u8> {
+    match v {
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        _ if v.len() == 1 && v.is_ascii() => v.bytes().next(),
+        _ => None,
+    }
+}
+
+/// Paging for the history.
+#[derive(Debug, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    offset: Option<i64>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /api/imports`: the company's imports, newest first.
+pub async fn history(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let limit = q.limit.unwrap_or(50);
+    let offset = q.offset.unwrap_or(0);
+    let items = imports::rows::history(&state.pool, &principal, limit, offset).await?;
+    Ok(Json(
+        serde_json::json!({ "imports": items, "offset": offset, "limit": limit }),
+    ))
+}
+
+/// `GET /api/imports/{id}`: the import's summary.
+pub async fn summary(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ImportSummary>, ApiError> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        imports::rows::summary(&state.pool, &principal, id).await?,
+    ))
+}
+
+/// Filters for `GET /api/imports/{id}/rows`.
+#[derive(Debug, Deserialize)]
+pub struct RowsQuery {
+    #[serde(default)]
+    offset: Option<i64>,
+    #[serde(default)]
+    limit: Option<i64>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+/// `GET /api/imports/{id}/rows?offset=&limit=&status=&field=&code=`.
+pub async fn rows(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    Query(q): Query<RowsQuery>,
+) -> Result<Json<RowPage>, ApiError> {
+    let id = parse_id(&id)?;
+    let query = RowQuery {
+        offset: q.offset.unwrap_or(0),
+        limit: q.limit.unwrap_or(100),
+        status: q.status.filter(|s| !s.is_empty()),
+        field: q.field.filter(|s| !s.is_empty()),
+        code: q.code.filter(|s| !s.is_empty()),
+    };
+    Ok(Json(
+        imports::rows::page(&state.pool, &principal, id, &query).await?,
+    ))
+}
+
+/// A malformed id cannot name an import of anyone's: 404 like any unknown import.
+pub(crate) fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "request.not_found",
+            format!("No import {id}."),
+        )
+    })
+}
+
+/// `PATCH /api/imports/{id}/rows` body.
+#[derive(Debug, Deserialize)]
+pub struct EditBody {
+    edits: Vec<imports::edits::CellEdit>,
+}
+
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn json_body<T>(body: JsonBody<T>, shape: &str) -> Result<T, ApiError> {
+    body.map(|Json(v)| v).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.invalid_json",
+            format!("Send JSON {shape}: {}", e.body_text()),
+        )
+    })
+}
+
+/// `PATCH /api/imports/{id}/rows`: cell edits, revalidated on the server.
+pub async fn edit_rows(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    body: JsonBody<EditBody>,
+) -> Result<Json<imports::edits::EditResult>, ApiError> {
+    let id = parse_id(&id)?;
+    let body = json_body(body, r#"{"edits": [{"seq", "field", "value"}]}"#)?;
+    Ok(Json(
+        imports::edits::edit_cells(&state.imports, &principal, id, body.edits).await?,
+    ))
+}
+
+/// `POST /api/imports/{id}/bulk`: a bulk action on a column or a selection.
+pub async fn bulk(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    body: JsonBody<imports::edits::BulkRequest>,
+) -> Result<Json<imports::edits::BulkResult>, ApiError> {
+    let id = parse_id(&id)?;
+    let body = json_body(
+        body,
+        r#"{"action", "field", "value", "find", "replace", "code", "seqs", "status"}"#,
+    )?;
+    Ok(Json(
+        imports::edits::bulk(&state.imports, &principal, id, body).await?,
+    ))
+}
+
+/// `PUT /api/imports/{id}/mapping` body.
+#[derive(Debug, Deserialize)]
+pub struct MappingBody {
+    mapping: ExplicitMapping,
+}
+
+/// `PUT /api/imports/{id}/mapping`: re-map the columns and re-run the dry run.
+pub async fn remap(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    body: JsonBody<MappingBody>,
+) -> Result<Json<ImportSummary>, ApiError> {
+    let id = parse_id(&id)?;
+    let body = json_body(body, r#"{"mapping": {"header": "field or null"}}"#)?;
+    Ok(Json(
+        imports::edits::remap(&state.imports, &principal, id, body.mapping).await?,
+    ))
+}

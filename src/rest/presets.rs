@@ -1,0 +1,65 @@
+//! `/api/mapping-presets`: list, create, replace and delete saved mappings.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use imports::presets::{PresetInput, PresetView};
+use web::server::AppState;
+
+use super::{ApiError, Caller};
+
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn body<T>(b: JsonBody<T>) -> Result<T, ApiError> {
+    b.map(|Json(v)| v).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.invalid_json",
+            format!("Send a JSON preset {{\"name\", \"source\", \"scope\", \"mapping\", \"headers\"}}: {}", e.body_text()),
+        )
+    })
+}
+
+/// `GET /api/mapping-presets`.
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let presets = imports::presets::list(&state.pool, &p).await?;
+    Ok(Json(serde_json::json!({ "presets": presets })))
+}
+
+/// `POST /api/mapping-presets` → 201.
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    input: JsonBody<PresetInput>,
+) -> Result<(StatusCode, Json<PresetView>), ApiError> {
+    let preset = imports::presets::create(&state.pool, &p, body(input)?).await?;
+    Ok((StatusCode::CREATED, Json(preset)))
+}
+
+/// `PUT /api/mapping-presets/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<String>,
+    input: JsonBody<PresetInput>,
+) -> Result<Json<PresetView>, ApiError> {
+    let id = super::imports::parse_id(&id)?;
+    Ok(Json(
+        imports::presets::update(&state.pool, &p, id, body(input)?).await?,
+    ))
+}
+
+/// `DELETE /api/mapping-presets/{id}` → 204.
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = super::imports::parse_id(&id)?;
+    imports::presets::delete(&state.pool, &p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

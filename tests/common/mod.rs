@@ -1,0 +1,175 @@
+//! Shared helpers for the router tests: the app on a test database, seeded accounts,
+//! requests with the session cookie, multipart uploads.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // reason: test helpers; each binary uses a subset
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const ADMIN_EMAIL: &str = "ada@acme.example";
+pub const MEMBER_EMAIL: &str = "max@acme.example";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn app(pool: PgPool) -> Router {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("lead-importer")
+        .build();
+    let data = std::env::temp_dir().join(format!("lead-importer-test-{}", uuid::Uuid::new_v4()));
+    let state = web::server::AppState {
+        pool: pool.clone(),
+        leptos_options: options,
+        settings: Arc::new(web::server::Settings {
+            session_ttl: time::Duration::hours(1),
+            cookie_secure: false,
+            max_upload_bytes: 2 * 1024 * 1024,
+            upload_tmp_dir: data.join("tmp"),
+        }),
+        imports: imports::ImportService {
+            pool,
+            files: imports::FileStore::local(&data.join("files")).unwrap(),
+            limits: intake::Limits::default(),
+        },
+    };
+    lead_importer::build_router(state, Duration::from_secs(30))
+}
+
+pub async fn seed(pool: &PgPool) {
+    auth::create_company(pool, "acme", "Acme GmbH")
+        .await
+        .unwrap();
+    for (email, role) in [
+        (ADMIN_EMAIL, auth::Role::Admin),
+        (MEMBER_EMAIL, auth::Role::Member),
+    ] {
+        auth::create_user(
+            pool,
+            auth::NewUserInput {
+                company_slug: "acme",
+                email,
+                display_name: "",
+                password: PASSWORD,
+                role,
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+pub async fn send(app: &Router, req: Request<Body>) -> Response {
+    app.clone().oneshot(req).await.unwrap()
+}
+
+pub async fn body_json(res: Response) -> Value {
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }))
+}
+
+pub async fn body_text(res: Response) -> String {
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub fn login_request(email: &str, password: &str) -> Request<Body> {
+    Request::post("/api/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "email": email, "password": password }).to_string(),
+        ))
+        .unwrap()
+}
+
+/// Logs in through the REST API and returns the `name=value` cookie pair.
+pub async fn login_cookie(app: &Router, email: &str) -> String {
+    let res = send(app, login_request(email, PASSWORD)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    session_cookie(&res).expect("login sets a session cookie")
+}
+
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("li_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+pub fn get_with_cookie(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+pub fn json_request(method: &str, path: &str, cookie: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        }))
+        .unwrap()
+}
+
+const BOUNDARY: &str = "----lead-importer-test-boundary";
+
+fn multipart_body(file: Option<(&str, &[u8])>, fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn multipart_request(cookie: &str, body: Vec<u8>) -> Request<Body> {
+    let mut req = Request::post("/api/imports/leads/validate").header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    );
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// Uploads a file for a dry run with extra form fields.
+pub async fn upload(
+    app: &Router,
+    cookie: &str,
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> Response {
+    send(
+        app,
+        multipart_request(cookie, multipart_body(Some((file_name, bytes)), fields)),
+    )
+    .await
+}
+
+/// Sends a multipart body with no file field.
+pub async fn upload_fields_only(app: &Router, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    send(app, multipart_request(cookie, multipart_body(None, fields))).await
+}

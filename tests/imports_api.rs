@@ -1,0 +1,679 @@
+//! Router tests for the dry run and its REST API: real files from `../shared/corpus` and
+//! generated ones, uploaded through `POST /api/imports/leads/validate` against a fresh
+//! database per test.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::Value;
+use sqlx::PgPool;
+
+use common::*;
+
+fn corpus(rel: &str) -> Vec<u8> {
+    let path = format!("{}/../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_corpus_csv_is_validated_staged_and_nothing_reaches_leads(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let res = upload(
+        &app,
+        &cookie,
+        "leads-100.csv",
+        &corpus("datablist-original/leads-100.csv"),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["file"]["format"], "csv");
+    assert_eq!(report["file"]["delimiter"], ",");
+    assert_eq!(report["file"]["header_row"], 1);
+    assert_eq!(report["stats"]["total_rows"], 100);
+    let s = &report["stats"];
+    let sum = s["valid_rows"].as_u64().unwrap()
+        + s["warning_rows"].as_u64().unwrap()
+        + s["error_rows"].as_u64().unwrap();
+    assert_eq!(sum, 100);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 100);
+    assert_eq!(report["page"]["total"], 100);
+    let first = &report["rows"][0];
+    assert_eq!(
+        first["row"], 2,
+        "row numbers count the header row like a spreadsheet does"
+    );
+    assert!(first["original"].is_object());
+    let email_col = report["mapping"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "email")
+        .expect("an email column is suggested");
+    assert!(email_col["confidence"].as_f64().unwrap() > 0.5);
+    let leads: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(leads, 0);
+    let staged: i64 = sqlx::query_scalar("SELECT count(*) FROM import_rows")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(staged, 100);
+
+    // The summary and the row pages read back the same import.
+    let id = report["import_id"].as_str().unwrap();
+    let summary = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(summary["status"], "staged");
+    assert_eq!(summary["stats"], report["stats"]);
+    let page = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?offset=95&limit=10"),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(page["page"]["total"], 100);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn row_issues_carry_row_code_level_value_message_and_hint(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "First Name,Last Name,Email,Phone\nAda,Lovelace,ada@example.com,+44 20 7946 0958\nBob,,not-an-email,\nAda,Again,ADA@example.com,\n";
+    let report = body_json(upload(&app, &cookie, "messy.csv", csv.as_bytes(), &[]).await).await;
+    assert_eq!(report["stats"]["total_rows"], 3);
+    assert_eq!(report["stats"]["duplicate_in_file"], 1);
+    let bad = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "cell.email_invalid")
+        .expect("the invalid email is reported");
+    assert_eq!(bad["row"], 3);
+    assert_eq!(bad["field"], "email");
+    assert_eq!(bad["value"], "not-an-email");
+    assert!(bad["message"].as_str().unwrap().len() > 5);
+    let dup = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "row.duplicate_in_file")
+        .unwrap();
+    assert_eq!(dup["row"], 4);
+    // Filters by status and code.
+    let id = report["import_id"].as_str().unwrap();
+    let errors = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows?status=error"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(errors["page"]["total"], 1);
+    assert_eq!(errors["rows"][0]["row"], 3);
+    let by_code = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?code=row.duplicate_in_file"),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(by_code["rows"][0]["row"], 4);
+    let by_field = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows?field=email"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert!(by_field["page"]["total"].as_i64().unwrap() >= 1);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn existing_leads_are_found_with_one_batched_lookup(pool: PgPool) {
+    seed(&pool).await;
+    let company: uuid::Uuid = sqlx::query_scalar("SELECT id FROM companies WHERE slug = 'acme'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO leads (id, company_id, email, email_norm) VALUES ($1, $2, 'grace@example.com', 'grace@example.com')")
+        .bind(uuid::Uuid::new_v4())
+        .bind(company)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "email,first_name,last_name\nGrace@Example.com,Grace,Hopper\nalan@example.com,Alan,Turing\n";
+    let report = body_json(upload(&app, &cookie, "dupes.csv", csv.as_bytes(), &[]).await).await;
+    assert_eq!(report["stats"]["duplicate_in_db"], 1);
+    let id = report["import_id"].as_str().unwrap();
+    let page = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?code=row.duplicate_in_db"),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page["page"]["total"], 1);
+    assert_eq!(page["rows"][0]["row"], 2);
+    assert_eq!(page["rows"][0]["status"], "warning");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_explicit_mapping_overrides_suggestions_and_conflicts_are_refused(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "Kontakt,Mail\nAda,ada@example.com\n";
+    let report = body_json(
+        upload(
+            &app,
+            &cookie,
+            "m.csv",
+            csv.as_bytes(),
+            &[("mapping", r#"{"Kontakt": "first_name", "Mail": "email"}"#)],
+        )
+        .await,
+    )
+    .await;
+    let cols = report["mapping"]["columns"].as_array().unwrap();
+    assert_eq!(cols[0]["field"], "first_name");
+    assert_eq!(cols[0]["reason"], "chosen");
+    assert_eq!(report["rows"][0]["normalized"]["first_name"], "Ada");
+
+    let res = upload(
+        &app,
+        &cookie,
+        "m.csv",
+        csv.as_bytes(),
+        &[("mapping", r#"{"Kontakt": "email", "Mail": "email"}"#)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(res).await["error"]["code"],
+        "header.field_conflict"
+    );
+    let res = upload(
+        &app,
+        &cookie,
+        "m.csv",
+        csv.as_bytes(),
+        &[("mapping", r#"{"Kontakt": "shoe_size"}"#)],
+    )
+    .await;
+    assert_eq!(
+        body_json(res).await["error"]["code"],
+        "mapping.unknown_field"
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_saved_preset_is_applied_to_the_next_file_of_its_source(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let cookie = login_cookie(&app, MEMBER_EMAIL).await;
+    let preset = serde_json::json!({
+        "name": "Partner X",
+        "source": "partner-x",
+        "mapping": { "Kontakt": "first_name", "Mail": "email", "Notiz": null },
+        "headers": ["Kontakt", "Mail", "Notiz"]
+    });
+    let res = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &cookie, &preset),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created = body_json(res).await;
+    let csv = "Kontakt,Mail,Notiz\nAda,ada@example.com,hi\n";
+    let report = body_json(
+        upload(
+            &app,
+            &cookie,
+            "x.csv",
+            csv.as_bytes(),
+            &[("source", "partner-x")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["mapping"]["preset_id"], created["id"]);
+    assert_eq!(report["mapping"]["columns"][0]["field"], "first_name");
+    assert_eq!(report["mapping"]["columns"][2]["field"], Value::Null);
+
+    let list = body_json(send(&app, get_with_cookie("/api/mapping-presets", &cookie)).await).await;
+    assert_eq!(list["presets"][0]["usage_count"], 1);
+
+    // A member may not share a preset with the whole company.
+    let mut shared = preset.clone();
+    shared["scope"] = "company".into();
+    shared["name"] = "Shared".into();
+    let res = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &cookie, &shared),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let id = created["id"].as_str().unwrap();
+    let mut renamed = preset.clone();
+    renamed["name"] = "Partner X v2".into();
+    let res = send(
+        &app,
+        json_request(
+            "PUT",
+            &format!("/api/mapping-presets/{id}"),
+            &cookie,
+            &renamed,
+        ),
+    )
+    .await;
+    assert_eq!(body_json(res).await["name"], "Partner X v2");
+    let res = send(
+        &app,
+        json_request(
+            "DELETE",
+            &format!("/api/mapping-presets/{id}"),
+            &cookie,
+            &Value::Null,
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn another_companys_import_is_a_404(pool: PgPool) {
+    seed(&pool).await;
+    auth::create_company(&pool, "globex", "Globex")
+        .await
+        .unwrap();
+    auth::create_user(
+        &pool,
+        auth::NewUserInput {
+            company_slug: "globex",
+            email: "hank@globex.example",
+            display_name: "",
+            password: PASSWORD,
+            role: auth::Role::Admin,
+        },
+    )
+    .await
+    .unwrap();
+    let app = app(pool);
+    let acme = login_cookie(&app, ADMIN_EMAIL).await;
+    let report =
+        body_json(upload(&app, &acme, "a.csv", b"email\nada@example.com\n", &[]).await).await;
+    let id = report["import_id"].as_str().unwrap();
+    let globex = login_cookie(&app, "hank@globex.example").await;
+    for path in [
+        format!("/api/imports/{id}"),
+        format!("/api/imports/{id}/rows"),
+    ] {
+        let res = send(&app, get_with_cookie(&path, &globex)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(!body_text(res).await.contains("ada@example.com"));
+    }
+    let history = body_json(send(&app, get_with_cookie("/api/imports", &globex)).await).await;
+    assert_eq!(history["imports"].as_array().unwrap().len(), 0);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn hostile_and_wrong_uploads_get_clear_errors(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    // Empty file.
+    let res = upload(&app, &cookie, "empty.csv", b"", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["error"]["code"], "file.empty");
+    // Binary garbage.
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let res = upload(&app, &cookie, "x.csv", &garbage, &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(res).await["error"]["code"],
+        "file.unsupported_format"
+    );
+    // Encrypted workbook from the corpus.
+    let res = upload(
+        &app,
+        &cookie,
+        "secret.xlsx",
+        &corpus("calamine/pass_protected.xlsx"),
+        &[],
+    )
+    .await;
+    assert_eq!(body_json(res).await["error"]["code"], "file.encrypted");
+    // Over the upload limit (the test app allows 2 MiB).
+    let big = vec![b'a'; 3 * 1024 * 1024];
+    let res = upload(&app, &cookie, "big.csv", &big, &[]).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body_json(res).await["error"]["code"], "file.too_large");
+    // Not multipart at all.
+    let res = send(
+        &app,
+        Request::post("/api/imports/leads/validate")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from("email\na@b.co\n"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // No file field.
+    let res = upload_fields_only(&app, &cookie, &[("source", "x")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Nothing was left half-staged by the failures.
+    let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(imports, 0);
+    // And the server still serves.
+    assert_eq!(
+        send(&app, Request::get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_xlsx_and_a_windows_1252_file_from_the_corpus_are_read(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let report = body_json(
+        upload(
+            &app,
+            &cookie,
+            "issue-1024.xlsx",
+            &corpus("frictionless-py/issue-1024.xlsx"),
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["file"]["format"], "xlsx");
+    assert_eq!(report["file"]["header_row"], 12);
+    assert_eq!(report["file"]["sheet"], "IPC");
+    let report = body_json(
+        upload(
+            &app,
+            &cookie,
+            "prenoms.csv",
+            &corpus("league-csv/prenoms.csv"),
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report["file"]["encoding"], "windows-1252");
+    assert_eq!(report["file"]["delimiter"], ";");
+    assert_eq!(report["stats"]["total_rows"], 10121);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn uploads_without_a_session_or_token_are_refused(pool: PgPool) {
+    let app = app(pool);
+    let res = upload(&app, "", "a.csv", b"email\na@b.co\n", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn dry_run_csv(app: &axum::Router, cookie: &str, csv: &str) -> Value {
+    let res = upload(app, cookie, "t.csv", csv.as_bytes(), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body_json(res).await
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn fixing_a_cell_revalidates_the_row_and_updates_the_stats(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let report = dry_run_csv(
+        &app,
+        &cookie,
+        "first_name,last_name,email\nAda,Lovelace,ada@example\nBob,Baker,bob@example.com\n",
+    )
+    .await;
+    assert_eq!(report["stats"]["error_rows"], 1);
+    let id = report["import_id"].as_str().unwrap();
+    let edit = serde_json::json!({ "edits": [{ "seq": 1, "field": "email", "value": "ada@example.com" }] });
+    let res = send(
+        &app,
+        json_request("PATCH", &format!("/api/imports/{id}/rows"), &cookie, &edit),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let result = body_json(res).await;
+    assert_eq!(result["stats"]["error_rows"], 0);
+    assert_eq!(
+        result["stats"]["valid_rows"].as_u64().unwrap()
+            + result["stats"]["warning_rows"].as_u64().unwrap(),
+        2
+    );
+    let row = &result["rows"][0];
+    assert_eq!(row["edits"]["email"], "ada@example.com");
+    assert_eq!(row["normalized"]["email"], "ada@example.com");
+    assert_eq!(
+        row["original"]["email"], "ada@example",
+        "the original cell is kept"
+    );
+    // The stored summary agrees.
+    let summary = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(summary["stats"], result["stats"]);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn editing_a_key_recomputes_in_file_duplicates_for_the_rows_that_share_it(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "first_name,last_name,email\nAda,One,same@example.com\nAda,Two,same@example.com\nAda,Three,other@example.com\n";
+    let report = dry_run_csv(&app, &cookie, csv).await;
+    assert_eq!(report["stats"]["duplicate_in_file"], 1);
+    let id = report["import_id"].as_str().unwrap();
+    // Changing the first row's email makes row 2 the first occurrence: no duplicate left.
+    let edit = serde_json::json!({ "edits": [{ "seq": 1, "field": "email", "value": "first@example.com" }] });
+    let result = body_json(
+        send(
+            &app,
+            json_request("PATCH", &format!("/api/imports/{id}/rows"), &cookie, &edit),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(result["stats"]["duplicate_in_file"], 0);
+    // Making row 3 collide with row 2 creates one again, on row 3 (row 4 in the sheet).
+    let edit = serde_json::json!({ "edits": [{ "seq": 3, "field": "email", "value": "same@example.com" }] });
+    let result = body_json(
+        send(
+            &app,
+            json_request("PATCH", &format!("/api/imports/{id}/rows"), &cookie, &edit),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(result["stats"]["duplicate_in_file"], 1);
+    let page = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?code=row.duplicate_in_file"),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page["rows"][0]["row"], 4);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn bulk_actions_set_defaults_replace_text_exclude_rows_and_apply_fixes(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "first_name,last_name,email,company\nAda,Lovelace,ada@example.com,\nBob,Baker,bob@example.com,ACME Ltd\nCy,Cole,cy@example.com,\n";
+    let report = dry_run_csv(&app, &cookie, csv).await;
+    let id = report["import_id"].as_str().unwrap();
+    let bulk =
+        |body: Value| json_request("POST", &format!("/api/imports/{id}/bulk"), &cookie, &body);
+
+    let res = body_json(send(&app, bulk(serde_json::json!({ "action": "set_default", "field": "company", "value": "Unknown Co" }))).await).await;
+    assert_eq!(res["affected"], 2);
+    let res = body_json(send(&app, bulk(serde_json::json!({ "action": "find_replace", "field": "company", "find": "Ltd", "replace": "Limited" }))).await).await;
+    assert_eq!(res["affected"], 1);
+    let rows = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(rows["rows"][0]["normalized"]["company"], "Unknown Co");
+    assert_eq!(rows["rows"][1]["normalized"]["company"], "ACME Limited");
+
+    let res = body_json(
+        send(
+            &app,
+            bulk(serde_json::json!({ "action": "exclude", "seqs": [3] })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(res["affected"], 1);
+    assert_eq!(res["stats"]["excluded_rows"], 1);
+    let res = body_json(
+        send(
+            &app,
+            bulk(serde_json::json!({ "action": "restore", "seqs": [3] })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(res["stats"]["excluded_rows"], 0);
+
+    let res = body_json(
+        send(
+            &app,
+            bulk(serde_json::json!({ "action": "clear_column", "field": "company" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(res["affected"], 3);
+    let res = send(&app, bulk(serde_json::json!({ "action": "explode" }))).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn applying_a_suggested_fix_everywhere_changes_every_row_with_that_code(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv = "first_name,last_name,email,status\nAda,L,ada@example.com,qualifeid\nBob,B,bob@example.com,qualifeid\n";
+    let report = dry_run_csv(&app, &cookie, csv).await;
+    let id = report["import_id"].as_str().unwrap();
+    let issue = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "cell.enum_unknown");
+    let Some(issue) = issue else {
+        panic!(
+            "an unknown status is an error with a suggested fix: {:#}",
+            report["errors"]
+        );
+    };
+    assert!(issue["fix"]["value"].is_string());
+    let body = serde_json::json!({ "action": "apply_fix", "code": "cell.enum_unknown" });
+    let res = body_json(
+        send(
+            &app,
+            json_request("POST", &format!("/api/imports/{id}/bulk"), &cookie, &body),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(res["affected"], 2);
+    assert_eq!(res["stats"]["by_code"].get("cell.enum_unknown"), None);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn remapping_reruns_the_dry_run_on_the_staged_cells(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let report = dry_run_csv(&app, &cookie, "Kontakt,Adresse\nAda,ada@example.com\n").await;
+    let id = report["import_id"].as_str().unwrap();
+    let body = serde_json::json!({ "mapping": { "Kontakt": "first_name", "Adresse": "email" } });
+    let res = send(
+        &app,
+        json_request("PUT", &format!("/api/imports/{id}/mapping"), &cookie, &body),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let summary = body_json(res).await;
+    assert_eq!(summary["mapping"]["columns"][1]["field"], "email");
+    let rows = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(rows["rows"][0]["normalized"]["email"], "ada@example.com");
+    assert_eq!(rows["rows"][0]["normalized"]["first_name"], "Ada");
+    let body = serde_json::json!({ "mapping": { "Nope": "email" } });
+    let res = send(
+        &app,
+        json_request("PUT", &format!("/api/imports/{id}/mapping"), &cookie, &body),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
