@@ -203,7 +203,6 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
             );
         }
     }
-    spawn_housekeeping(pool.clone());
     let files = imports::FileStore::local(&serve.data_dir.join("files"))
         .with_context(|| format!("opening the file store in {}", serve.data_dir.display()))?;
     let limits = intake::Limits {
@@ -225,6 +224,7 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
             limits,
         },
     };
+    spawn_housekeeping(state.imports.clone(), serve.retention_days);
     let app = crate::router::build_router(
         state,
         std::time::Duration::from_secs(serve.request_timeout_secs),
@@ -245,15 +245,21 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Purges expired sessions and old login failures once an hour.
-fn spawn_housekeeping(pool: sqlx::PgPool) {
+/// Once an hour: purges expired sessions and old login failures, and the files and staged
+/// rows of imports past the retention period.
+fn spawn_housekeeping(imports: imports::ImportService, retention_days: u32) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match store::accounts::purge_expired(&pool).await {
+            match store::accounts::purge_expired(&imports.pool).await {
                 Ok(n) => tracing::debug!(sessions = n, "purged expired sessions"),
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            match imports::retention::purge_expired(&imports, retention_days).await {
+                Ok(n) if n > 0 => tracing::info!(imports = n, "retention purge"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "retention purge failed"),
             }
         }
     });

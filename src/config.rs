@@ -42,6 +42,9 @@ pub struct ServeConfig {
     /// The largest upload accepted, in bytes (default 512 MiB).
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 512 * 1024 * 1024)]
     pub max_upload_bytes: u64,
+    /// Days an import's original file and staged rows are kept.
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
     /// Skip creating the demo company on an empty database.
     #[arg(long, env = "NO_DEMO", default_value_t = false)]
     pub no_demo: bool,

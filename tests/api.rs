@@ -1,5 +1,6 @@
 //! Router tests: the whole app as built for production, driven with `oneshot` against a
 //! fresh PostgreSQL database per test (`#[sqlx::test]`), no socket.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
 
 mod common;
 

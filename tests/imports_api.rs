@@ -1,6 +1,7 @@
 //! Router tests for the dry run and its REST API: real files from `../shared/corpus` and
 //! generated ones, uploaded through `POST /api/imports/leads/validate` against a fresh
 //! database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
 
 mod common;
 
@@ -676,4 +677,74 @@ async fn remapping_reruns_the_dry_run_on_the_staged_cells(pool: PgPool) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn after_the_retention_period_the_file_and_staged_rows_go_but_history_stays(pool: PgPool) {
+    seed(&pool).await;
+    let data = std::env::temp_dir().join(format!("li-retention-{}", uuid::Uuid::new_v4()));
+    let svc = imports::ImportService {
+        pool: pool.clone(),
+        files: imports::FileStore::local(&data).unwrap(),
+        limits: intake::Limits::default(),
+    };
+    let principal = auth::login(
+        &pool,
+        auth::LoginInput {
+            email: ADMIN_EMAIL,
+            password: PASSWORD,
+            client_ip: "t",
+            user_agent: "t",
+            session_ttl: time::Duration::hours(1),
+        },
+    )
+    .await
+    .unwrap()
+    .principal;
+    let file = data.join("upload.csv");
+    std::fs::write(&file, "email\nada@example.com\n").unwrap();
+    let report = imports::dry_run(
+        &svc,
+        &principal,
+        imports::Upload {
+            path: file,
+            file_name: "upload.csv".into(),
+            sha256: "x".into(),
+            size_bytes: 22,
+        },
+        imports::DryRunOptions::default(),
+    )
+    .await
+    .unwrap();
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(data.join(&key).exists());
+    assert_eq!(
+        imports::retention::purge_expired(&svc, 30).await.unwrap(),
+        0,
+        "a fresh import is kept"
+    );
+    sqlx::query("UPDATE imports SET created_at = now() - interval '31 days'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        imports::retention::purge_expired(&svc, 30).await.unwrap(),
+        1
+    );
+    assert!(!data.join(&key).exists());
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM import_rows")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+    let summary = imports::rows::summary(&pool, &principal, report.import_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        summary.stats.total_rows, 1,
+        "the history entry keeps its counts"
+    );
 }

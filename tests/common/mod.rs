@@ -19,6 +19,11 @@ pub const MEMBER_EMAIL: &str = "max@acme.example";
 pub const PASSWORD: &str = "correct horse battery";
 
 pub fn app(pool: PgPool) -> Router {
+    app_with_upload_limit(pool, 2 * 1024 * 1024)
+}
+
+/// The app with a chosen upload limit (the default test app allows 2 MiB).
+pub fn app_with_upload_limit(pool: PgPool, max_upload_bytes: u64) -> Router {
     let options = leptos::config::LeptosOptions::builder()
         .output_name("lead-importer")
         .build();
@@ -29,7 +34,7 @@ pub fn app(pool: PgPool) -> Router {
         settings: Arc::new(web::server::Settings {
             session_ttl: time::Duration::hours(1),
             cookie_secure: false,
-            max_upload_bytes: 2 * 1024 * 1024,
+            max_upload_bytes,
             upload_tmp_dir: data.join("tmp"),
         }),
         imports: imports::ImportService {

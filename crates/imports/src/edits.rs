@@ -419,11 +419,7 @@ async fn revalidate_rows(
             }
         }
     }
-    let mut out_seqs = Vec::with_capacity(rewrite.len());
-    let mut normalized = Vec::with_capacity(rewrite.len());
-    let mut statuses = Vec::with_capacity(rewrite.len());
-    let mut issues_out = Vec::with_capacity(rewrite.len());
-    let mut keys_out = Vec::with_capacity(rewrite.len());
+    let mut results = store::imports::RowResults::default();
     for (seq, row) in rewrite {
         let old_issues = issues_of(&row);
         let (norm, mut issues, keys) = match checked.remove(&seq) {
@@ -453,24 +449,14 @@ async fn revalidate_rows(
         let status = status_of(&issues);
         adjust_stats(&mut editing.stats, &row.status, &old_issues, -1);
         adjust_stats(&mut editing.stats, status, &issues, 1);
-        out_seqs.push(seq);
-        normalized.push(norm);
-        statuses.push(status.to_owned());
-        issues_out.push(serde_json::Value::Array(issues));
-        keys_out.push(serde_json::json!(keys));
+        results.seqs.push(seq);
+        results.normalized.push(norm);
+        results.statuses.push(status.to_owned());
+        results.issues.push(serde_json::Value::Array(issues));
+        results.keys.push(serde_json::json!(keys));
     }
-    store::imports::write_results(
-        &mut *conn,
-        company_id,
-        import_id,
-        &out_seqs,
-        &normalized,
-        &statuses,
-        &issues_out,
-        &keys_out,
-    )
-    .await?;
-    Ok(out_seqs)
+    store::imports::write_results(&mut *conn, company_id, import_id, &results).await?;
+    Ok(results.seqs)
 }
 
 /// Revalidates every row of the import in batches, as a dry run would, keeping edits.
@@ -485,37 +471,20 @@ async fn revalidate_all(conn: &mut PgConnection, editing: &mut Editing) -> Resul
                 .await?;
         let Some(last) = batch.last() else { break };
         after = last.seq;
-        let mut seqs = Vec::with_capacity(batch.len());
-        let mut normalized = Vec::with_capacity(batch.len());
-        let mut statuses = Vec::with_capacity(batch.len());
-        let mut issues_out = Vec::with_capacity(batch.len());
-        let mut keys_out = Vec::with_capacity(batch.len());
+        let mut results = store::imports::RowResults::default();
         for row in &batch {
             let mut c = editing.check(row)?;
             c.issues.extend(first_seen.check(c.row, &c.keys));
             let status = status_of(&c.issues);
             tally.record(c.row, &c.issues, status, &c.keys);
-            seqs.push(c.seq);
-            normalized.push(c.normalized);
-            statuses.push(status.to_owned());
-            keys_out.push(serde_json::json!(c
-                .keys
-                .iter()
-                .map(|(k, v)| key_string(*k, v))
-                .collect::<Vec<_>>()));
-            issues_out.push(serde_json::Value::Array(c.issues));
+            let keys: Vec<String> = c.keys.iter().map(|(k, v)| key_string(*k, v)).collect();
+            results.seqs.push(c.seq);
+            results.normalized.push(c.normalized);
+            results.statuses.push(status.to_owned());
+            results.keys.push(serde_json::json!(keys));
+            results.issues.push(serde_json::Value::Array(c.issues));
         }
-        store::imports::write_results(
-            &mut *conn,
-            company_id,
-            import_id,
-            &seqs,
-            &normalized,
-            &statuses,
-            &issues_out,
-            &keys_out,
-        )
-        .await?;
+        store::imports::write_results(&mut *conn, company_id, import_id, &results).await?;
     }
     tally
         .mark_database_duplicates(conn, company_id, import_id)
@@ -628,15 +597,11 @@ async fn bulk_patches(
             });
             let mut patch = serde_json::Map::new();
             match req.action.as_str() {
-                "clear_column" => {
-                    if current.as_deref().is_some_and(|v| !v.is_empty()) {
-                        patch.insert(field.clone().unwrap_or_default(), serde_json::Value::Null);
-                    }
+                "clear_column" if current.as_deref().is_some_and(|v| !v.is_empty()) => {
+                    patch.insert(field.clone().unwrap_or_default(), serde_json::Value::Null);
                 }
-                "set_default" => {
-                    if current.as_deref().is_none_or(|v| v.trim().is_empty()) {
-                        patch.insert(field.clone().unwrap_or_default(), default.clone().into());
-                    }
+                "set_default" if current.as_deref().is_none_or(|v| v.trim().is_empty()) => {
+                    patch.insert(field.clone().unwrap_or_default(), default.clone().into());
                 }
                 "find_replace" => {
                     if let (Some(v), Some(f)) = (&current, &find) {

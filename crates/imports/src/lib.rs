@@ -12,6 +12,7 @@ pub mod files;
 pub mod mapping;
 pub mod model;
 pub mod presets;
+pub mod retention;
 pub mod rows;
 mod tally;
 

@@ -640,17 +640,24 @@ pub async fn count_excluded(
     Ok(n)
 }
 
+/// Revalidation results of many rows, column by column (for one UNNEST).
+#[derive(Debug, Default)]
+pub struct RowResults {
+    pub seqs: Vec<i32>,
+    pub normalized: Vec<serde_json::Value>,
+    pub statuses: Vec<String>,
+    pub issues: Vec<serde_json::Value>,
+    /// Each row's keys as a JSON array of `kind:key` strings.
+    pub keys: Vec<serde_json::Value>,
+}
+
 /// Writes revalidation results for many rows in one statement. `codes` and `keys` travel
 /// as JSON arrays because PostgreSQL arrays of arrays must be rectangular.
 pub async fn write_results(
     conn: &mut PgConnection,
     company_id: Uuid,
     import_id: Uuid,
-    seqs: &[i32],
-    normalized: &[serde_json::Value],
-    statuses: &[String],
-    issues: &[serde_json::Value],
-    keys: &[serde_json::Value],
+    results: &RowResults,
 ) -> Result<u64, StoreError> {
     let done = sqlx::query!(
         r#"UPDATE import_rows r
@@ -662,11 +669,11 @@ pub async fn write_results(
            WHERE r.company_id = $1 AND r.import_id = $2 AND r.seq = u.seq"#,
         company_id,
         import_id,
-        seqs,
-        normalized,
-        statuses,
-        issues,
-        keys,
+        &results.seqs,
+        &results.normalized,
+        &results.statuses,
+        &results.issues,
+        &results.keys,
     )
     .execute(conn)
     .await?;
@@ -713,4 +720,48 @@ pub async fn rows_out_by_seq(
     .fetch_all(db)
     .await?;
     Ok(rows)
+}
+
+/// Imports whose kept data (file and staged rows) is older than `before`.
+pub async fn with_expired_data(
+    db: impl PgExecutor<'_>,
+    before: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<(Uuid, Uuid, String)>, StoreError> {
+    let rows = sqlx::query!(
+        "SELECT company_id, id, storage_key FROM imports
+         WHERE created_at < $1 AND storage_key <> ''
+         ORDER BY created_at LIMIT $2",
+        before,
+        limit,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.company_id, r.id, r.storage_key))
+        .collect())
+}
+
+/// Drops an import's staged rows and forgets its stored file; the history row stays.
+pub async fn forget_data(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "DELETE FROM import_rows WHERE company_id = $1 AND import_id = $2",
+        company_id,
+        import_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE imports SET storage_key = '', updated_at = now() WHERE company_id = $1 AND id = $2",
+        company_id,
+        import_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
