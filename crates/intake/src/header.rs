@@ -106,7 +106,7 @@ fn row_stats(cells: &[String]) -> (usize, f64) {
 pub(crate) fn detect(rows: &[Vec<String>]) -> usize {
     let stats: Vec<(usize, f64)> = rows.iter().map(|r| row_stats(r)).collect();
     let typical = typical_width(&stats);
-    let mut best = (0usize, f64::MIN);
+    let mut scores: Vec<(usize, f64)> = Vec::with_capacity(stats.len());
     for (i, &(n, quality)) in stats.iter().enumerate() {
         if n == 0 {
             continue;
@@ -139,12 +139,20 @@ pub(crate) fn detect(rows: &[Vec<String>]) -> usize {
         // A row half as wide as the table is a title, note or comment line.
         let narrow = if n * 2 <= typical { 0.25 } else { 1.0 };
         let score = n as f64 * quality * (0.5 + follow) * contrast * narrow;
-        if score > best.1 + 1e-9 {
-            best = (i, score);
-        }
+        scores.push((i, score));
     }
-    best.0
+    // A data row made only of text (a name, a company, a typo'd email) can score a little
+    // above the real header; headers come first, so the earliest row that scores nearly
+    // as well as the best one wins.
+    let best = scores.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+    scores
+        .iter()
+        .find(|s| s.1 >= best * NEAR_BEST)
+        .map_or(0, |s| s.0)
 }
+
+/// How close to the best score an earlier row must come to be preferred as the header.
+const NEAR_BEST: f64 = 0.7;
 
 /// The most common non-zero width among the rows (the wider one on a tie).
 fn typical_width(stats: &[(usize, f64)]) -> usize {
@@ -286,5 +294,40 @@ mod tests {
                 .count(),
             1
         );
+    }
+}
+
+#[cfg(test)]
+mod earliest_header_tests {
+    use super::detect;
+
+    fn rows(lines: &[&str]) -> Vec<Vec<String>> {
+        lines
+            .iter()
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_textual_data_row_does_not_beat_the_header_above_it() {
+        let r = rows(&[
+            "First Name,Last Name,Email,Company",
+            "Ada,Lovelace,ada@example.com,Analytical Engines",
+            "Bob,Broken,not-an-email,Nowhere Ltd",
+            "Cleo,Clean,cleo@example.org,Acme GmbH",
+        ]);
+        assert_eq!(detect(&r), 0);
+    }
+
+    #[test]
+    fn a_title_line_above_the_header_is_still_skipped() {
+        let r = rows(&[
+            "Partner leads export",
+            "",
+            "First Name,Last Name,Email,Company",
+            "Ada,Lovelace,ada@example.com,Analytical Engines",
+            "Cleo,Clean,cleo@example.org,Acme GmbH",
+        ]);
+        assert_eq!(detect(&r), 2);
     }
 }

@@ -446,9 +446,10 @@ fn a_headerless_file_with_backslash_escapes_is_read_without_panicking() {
     assert_eq!(s.encoding.as_deref(), Some("UTF-8"));
     assert_eq!(s.delimiter, Some(';'));
     assert_eq!(s.sheet.as_deref(), None);
-    assert_eq!(s.header_row, 5);
-    assert_eq!(s.first_headers, ["\\Big Cat\\\" Ernie Ladd\"", "1964"]);
-    assert_eq!(s.records, 2);
+    // No header at all: the first row is taken, so every later row stays a record.
+    assert_eq!(s.header_row, 1);
+    assert_eq!(s.first_headers, ["\\Hacksaw\\\" Jim Duggan\"", "1987"]);
+    assert_eq!(s.records, 6);
 }
 
 #[test]
