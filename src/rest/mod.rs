@@ -4,6 +4,7 @@
 mod error;
 mod extract;
 mod imports;
+mod openapi;
 mod presets;
 mod session;
 mod upload;
@@ -47,5 +48,6 @@ pub fn routes() -> Router<AppState> {
             "/api/mapping-presets/{id}",
             axum::routing::put(presets::update).delete(presets::delete),
         )
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(error::not_found))
 }

@@ -1,0 +1,747 @@
+//! The OpenAPI document at `GET /api/openapi.json`: an OpenAPI 3.1 structure that documents
+//! exactly the routes `src/rest/mod.rs` registers (parsed from its source, so a new route
+//! without documentation fails here), and whose schemas match what the endpoints answer.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use common::*;
+
+/// The REST routes' source, read at compile time so an edit to it rebuilds this test.
+const REST_ROUTES_SOURCE: &str = include_str!("../src/rest/mod.rs");
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+async fn fetch_document(app: &axum::Router) -> Value {
+    let res = send(
+        app,
+        Request::get("/api/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the document is public and served as JSON"
+    );
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    body_json(res).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the routes out of src/rest/mod.rs.
+
+/// The source without `//` comments (string literals are kept as they are).
+fn strip_line_comments(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for line in src.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut cut = line.len();
+        let bytes = line.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else if b == b'"' {
+                in_string = true;
+            } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                cut = i;
+                break;
+            }
+        }
+        out.push_str(&line[..cut]);
+        out.push('\n');
+    }
+    out
+}
+
+/// The text up to the parenthesis that closes the one just before `s`.
+fn balanced_args(s: &str) -> &str {
+    let mut depth = 1usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &s[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced parentheses in src/rest/mod.rs after: {s}")
+}
+
+/// Identifiers called as functions or methods: `get(`, `.post(`, `routing::put(`.
+fn called_identifiers(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let ident: String = chars[start..i].iter().collect();
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            if chars.get(j) == Some(&'(') {
+                out.push(ident);
+            }
+        } else if chars[i] == '"' {
+            // Skip string literals.
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every `(path, method)` that `.route("…", …)` calls register, except the `/api/{*rest}`
+/// catch-all that answers JSON 404s.
+fn routes_in_source(src: &str) -> BTreeSet<(String, String)> {
+    let code = strip_line_comments(src);
+    for unsupported in [".nest(", ".route_service(", ".merge(", ".nest_service("] {
+        assert!(
+            !code.contains(unsupported),
+            "src/rest/mod.rs uses `{unsupported}`: teach tests/openapi.rs to read it"
+        );
+    }
+    let mut routes = BTreeSet::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        let args = balanced_args(rest);
+        let open = args.find('"').expect("a route path literal");
+        let close = open + 1 + args[open + 1..].find('"').expect("end of the path literal");
+        let path = &args[open + 1..close];
+        let handlers = &args[close + 1..];
+        let methods: Vec<String> = called_identifiers(handlers)
+            .into_iter()
+            .filter(|id| HTTP_METHODS.contains(&id.as_str()) || id == "any")
+            .collect();
+        if path.contains("{*") {
+            continue;
+        }
+        assert!(!methods.is_empty(), "no HTTP method found for route {path}");
+        for method in methods {
+            assert_ne!(
+                method, "any",
+                "{path} accepts any method: give it explicit methods so they can be documented"
+            );
+            routes.insert((path.to_owned(), method));
+        }
+    }
+    routes
+}
+
+#[test]
+fn the_route_reader_understands_the_forms_the_router_uses() {
+    let src = r#"
+        Router::new()
+            .route("/api/a", post(x::login))
+            .route(
+                "/api/b/{id}",
+                // a comment with get( in it
+                post(x::validate).layer(DefaultBodyLimit::disable()),
+            )
+            .route("/api/c", get(p::list).post(p::create))
+            .route("/api/c/{id}", axum::routing::put(p::update).delete(p::delete))
+            .route("/api/{*rest}", axum::routing::any(e::not_found))
+    "#;
+    let got = routes_in_source(src);
+    let want: BTreeSet<(String, String)> = [
+        ("/api/a", "post"),
+        ("/api/b/{id}", "post"),
+        ("/api/c", "get"),
+        ("/api/c", "post"),
+        ("/api/c/{id}", "put"),
+        ("/api/c/{id}", "delete"),
+    ]
+    .into_iter()
+    .map(|(p, m)| (p.to_owned(), m.to_owned()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+// ---------------------------------------------------------------------------------------
+// The document's structure.
+
+fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths is an object") {
+        for (key, _) in item.as_object().expect("a path item is an object") {
+            if HTTP_METHODS.contains(&key.as_str()) {
+                ops.insert((path.clone(), key.clone()));
+            }
+        }
+    }
+    ops
+}
+
+/// Every `$ref` in `value`, with where it was found.
+fn refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    out.push((at.to_owned(), v.as_str().unwrap_or_default().to_owned()));
+                } else {
+                    refs(v, &format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                refs(v, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_document_is_openapi_3_1_and_documents_every_route(pool: PgPool) {
+    let app = app(pool);
+    let doc = fetch_document(&app).await;
+
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1.")),
+        "openapi is 3.1.x: {}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(doc["info"]["version"]
+        .as_str()
+        .is_some_and(|v| !v.is_empty()));
+    assert!(doc["paths"].is_object());
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["cookieAuth"]["in"], "cookie");
+    assert_eq!(schemes["cookieAuth"]["name"], "li_session");
+    assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");
+
+    let registered = routes_in_source(REST_ROUTES_SOURCE);
+    assert!(
+        registered.contains(&("/api/me".to_owned(), "get".to_owned())),
+        "the route reader found the routes: {registered:?}"
+    );
+    let documented = documented_operations(&doc);
+    let undocumented: Vec<_> = registered.difference(&documented).collect();
+    let phantom: Vec<_> = documented.difference(&registered).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes in src/rest/mod.rs without an operation in src/rest/openapi.rs: {undocumented:?}"
+    );
+    assert!(
+        phantom.is_empty(),
+        "operations in src/rest/openapi.rs without a route in src/rest/mod.rs: {phantom:?}"
+    );
+
+    let mut operation_ids = BTreeSet::new();
+    for (path, method) in &documented {
+        let item = &doc["paths"][path];
+        let op = &item[method];
+        let where_ = format!("{} {path}", method.to_uppercase());
+        assert!(
+            op["operationId"]
+                .as_str()
+                .is_some_and(|id| operation_ids.insert(id.to_owned())),
+            "{where_}: a unique operationId"
+        );
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{where_}: a summary"
+        );
+        let responses = op["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{where_}: responses"));
+        assert!(!responses.is_empty(), "{where_}: at least one response");
+        assert!(
+            responses.keys().any(|s| s.starts_with('2')),
+            "{where_}: a success response"
+        );
+        for (status, response) in responses {
+            assert!(
+                status.len() == 3 && status.parse::<u16>().is_ok_and(|s| (100..600).contains(&s)),
+                "{where_}: status {status}"
+            );
+            assert!(
+                response["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty()),
+                "{where_} {status}: a description"
+            );
+        }
+        // Every `{name}` in the path is declared as a path parameter.
+        let params: Vec<&Value> = item["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(op["parameters"].as_array().into_iter().flatten())
+            .collect();
+        for name in path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        {
+            assert!(
+                params
+                    .iter()
+                    .any(|p| p["in"] == "path" && p["name"] == name && p["required"] == true),
+                "{where_}: path parameter {name} is declared"
+            );
+        }
+        // Non-public operations document the 401.
+        let public = op["security"].as_array().is_some_and(|s| s.is_empty());
+        if !public {
+            assert!(
+                responses.contains_key("401"),
+                "{where_}: needs a session or token, so it documents 401"
+            );
+        }
+    }
+
+    let mut found = Vec::new();
+    refs(&doc, "#", &mut found);
+    assert!(!found.is_empty());
+    for (at, target) in found {
+        let resolved = target.strip_prefix('#').and_then(|p| doc.pointer(p));
+        assert!(resolved.is_some(), "{at}: $ref {target} resolves");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The schemas against real answers: a small JSON Schema check (type, required,
+// properties, additionalProperties, items, enum, anyOf, allOf, $ref) — enough for the
+// shapes this document uses.
+
+fn type_matches(ty: &str, v: &Value) -> bool {
+    match ty {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        _ => false,
+    }
+}
+
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str, problems: &mut Vec<String>) {
+    if let Some(target) = schema["$ref"].as_str() {
+        let resolved = target
+            .strip_prefix('#')
+            .and_then(|p| doc.pointer(p))
+            .unwrap_or_else(|| panic!("unresolved {target}"));
+        check(doc, resolved, v, at, problems);
+        return;
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for s in all {
+            check(doc, s, v, at, problems);
+        }
+    }
+    if let Some(any) = schema["anyOf"].as_array() {
+        let ok = any.iter().any(|s| {
+            let mut p = Vec::new();
+            check(doc, s, v, at, &mut p);
+            p.is_empty()
+        });
+        if !ok {
+            problems.push(format!("{at}: matches none of anyOf: {v}"));
+        }
+    }
+    match &schema["type"] {
+        Value::String(ty) if !type_matches(ty, v) => {
+            problems.push(format!("{at}: expected {ty}, got {v}"));
+            return;
+        }
+        Value::Array(tys)
+            if !tys
+                .iter()
+                .any(|t| type_matches(t.as_str().unwrap_or(""), v)) =>
+        {
+            problems.push(format!("{at}: expected one of {tys:?}, got {v}"));
+            return;
+        }
+        _ => {}
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(v) {
+            problems.push(format!("{at}: {v} is not one of {allowed:?}"));
+        }
+    }
+    if let Value::Object(obj) = v {
+        for key in schema["required"].as_array().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            if !obj.contains_key(key) {
+                problems.push(format!("{at}: required member {key} is missing"));
+            }
+        }
+        let props = schema["properties"].as_object();
+        for (k, item) in obj {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => check(doc, s, item, &format!("{at}.{k}"), problems),
+                None => match &schema["additionalProperties"] {
+                    Value::Object(_) => check(
+                        doc,
+                        &schema["additionalProperties"],
+                        item,
+                        &format!("{at}.{k}"),
+                        problems,
+                    ),
+                    // Documented objects list their members: an answer with an
+                    // undocumented member means the document is behind the code.
+                    _ if props.is_some() => {
+                        problems.push(format!("{at}: member {k} is not documented"))
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (v, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check(doc, item_schema, item, &format!("{at}[{i}]"), problems);
+        }
+    }
+}
+
+fn response_schema<'a>(doc: &'a Value, path: &str, method: &str, status: u16) -> &'a Value {
+    let s = &doc["paths"][path][method]["responses"][status.to_string()]["content"]
+        ["application/json"]["schema"];
+    assert!(!s.is_null(), "{method} {path} documents a JSON {status}");
+    s
+}
+
+#[track_caller]
+fn assert_conforms(doc: &Value, path: &str, method: &str, status: u16, body: &Value) {
+    let mut problems = Vec::new();
+    check(
+        doc,
+        response_schema(doc, path, method, status),
+        body,
+        "$",
+        &mut problems,
+    );
+    assert!(
+        problems.is_empty(),
+        "{} {path} → {status} does not match its documented schema:\n{}",
+        method.to_uppercase(),
+        problems.join("\n")
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn real_answers_match_the_documented_schemas(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let doc = fetch_document(&app).await;
+
+    let res = send(&app, login_request(ADMIN_EMAIL, PASSWORD)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = session_cookie(&res).unwrap();
+    assert_conforms(&doc, "/api/auth/login", "post", 200, &body_json(res).await);
+
+    let me = body_json(send(&app, get_with_cookie("/api/me", &cookie)).await).await;
+    assert_conforms(&doc, "/api/me", "get", 200, &me);
+
+    let anonymous = send(&app, Request::get("/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_conforms(&doc, "/api/me", "get", 401, &body_json(anonymous).await);
+
+    // A small messy file: an invalid e-mail, an in-file duplicate, a multi-line note, a
+    // column nobody maps.
+    let csv = "First Name,Last Name,E-Mail,Phone,Status,Notes,Internal\n\
+               Ada,Lovelace,ada@example.com,+49 151 23456789,new,\"first line\nsecond line\",x\n\
+               Bob,Builder,not-an-email,0151 2345678,contacted,,y\n\
+               Ada,Lovelace,ADA@example.com,,new,again,z\n\
+               Éva,Núñez,eva@example.fr,+33 1 23 45 67 89,nouveau,,\n";
+    let res = upload(
+        &app,
+        &cookie,
+        "leads.csv",
+        csv.as_bytes(),
+        &[("source", "partner-x")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_conforms(&doc, "/api/imports/leads/validate", "post", 200, &report);
+    assert!(report["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    let id = report["import_id"].as_str().unwrap().to_owned();
+
+    let bad = upload(&app, &cookie, "empty.csv", b"", &[]).await;
+    let status = bad.status().as_u16();
+    assert_conforms(
+        &doc,
+        "/api/imports/leads/validate",
+        "post",
+        status,
+        &body_json(bad).await,
+    );
+
+    let summary = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_conforms(&doc, "/api/imports/{id}", "get", 200, &summary);
+
+    let missing = send(
+        &app,
+        get_with_cookie(&format!("/api/imports/{}", uuid::Uuid::new_v4()), &cookie),
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}",
+        "get",
+        404,
+        &body_json(missing).await,
+    );
+
+    let rows = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?status=error&limit=10"),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_conforms(&doc, "/api/imports/{id}/rows", "get", 200, &rows);
+    let bad_filter = send(
+        &app,
+        get_with_cookie(&format!("/api/imports/{id}/rows?status=nope"), &cookie),
+    )
+    .await;
+    assert_eq!(bad_filter.status(), StatusCode::BAD_REQUEST);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/rows",
+        "get",
+        400,
+        &body_json(bad_filter).await,
+    );
+
+    // Edits, bulk actions and re-mapping.
+    let edited = send(
+        &app,
+        json_request(
+            "PATCH",
+            &format!("/api/imports/{id}/rows"),
+            &cookie,
+            &json!({ "edits": [{ "seq": 2, "field": "email", "value": "bob@example.com" }] }),
+        ),
+    )
+    .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/rows",
+        "patch",
+        200,
+        &body_json(edited).await,
+    );
+    let unknown_field = send(
+        &app,
+        json_request(
+            "PATCH",
+            &format!("/api/imports/{id}/rows"),
+            &cookie,
+            &json!({ "edits": [{ "seq": 2, "field": "shoe_size", "value": "44" }] }),
+        ),
+    )
+    .await;
+    assert_eq!(unknown_field.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/rows",
+        "patch",
+        422,
+        &body_json(unknown_field).await,
+    );
+    for action in [
+        json!({ "action": "exclude", "seqs": [3] }),
+        json!({ "action": "set_default", "field": "status", "value": "new" }),
+        json!({ "action": "find_replace", "field": "last_name", "find": "Builder", "replace": "Baumeister" }),
+    ] {
+        let res = send(
+            &app,
+            json_request("POST", &format!("/api/imports/{id}/bulk"), &cookie, &action),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{action}");
+        assert_conforms(
+            &doc,
+            "/api/imports/{id}/bulk",
+            "post",
+            200,
+            &body_json(res).await,
+        );
+    }
+    let bad_action = send(
+        &app,
+        json_request(
+            "POST",
+            &format!("/api/imports/{id}/bulk"),
+            &cookie,
+            &json!({ "action": "shred" }),
+        ),
+    )
+    .await;
+    assert_eq!(bad_action.status(), StatusCode::BAD_REQUEST);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/bulk",
+        "post",
+        400,
+        &body_json(bad_action).await,
+    );
+    let remapped = send(
+        &app,
+        json_request(
+            "PUT",
+            &format!("/api/imports/{id}/mapping"),
+            &cookie,
+            &json!({ "mapping": { "First Name": "first_name", "Last Name": "last_name", "E-Mail": "email", "Phone": "phone", "Status": "status", "Notes": "notes", "Internal": null } }),
+        ),
+    )
+    .await;
+    assert_eq!(remapped.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/mapping",
+        "put",
+        200,
+        &body_json(remapped).await,
+    );
+
+    let history =
+        body_json(send(&app, get_with_cookie("/api/imports?limit=5", &cookie)).await).await;
+    assert_conforms(&doc, "/api/imports", "get", 200, &history);
+
+    let preset_body = json!({
+        "name": "Partner X",
+        "source": "partner-x",
+        "scope": "company",
+        "mapping": { "E-Mail": "email", "Internal": null },
+        "headers": ["First Name", "Last Name", "E-Mail", "Phone", "Status", "Notes", "Internal"]
+    });
+    let created = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &cookie, &preset_body),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created = body_json(created).await;
+    assert_conforms(&doc, "/api/mapping-presets", "post", 201, &created);
+    let again = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &cookie, &preset_body),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_conforms(
+        &doc,
+        "/api/mapping-presets",
+        "post",
+        409,
+        &body_json(again).await,
+    );
+
+    let list = body_json(send(&app, get_with_cookie("/api/mapping-presets", &cookie)).await).await;
+    assert_conforms(&doc, "/api/mapping-presets", "get", 200, &list);
+
+    let preset_id = created["id"].as_str().unwrap();
+    let updated = send(
+        &app,
+        json_request(
+            "PUT",
+            &format!("/api/mapping-presets/{preset_id}"),
+            &cookie,
+            &preset_body,
+        ),
+    )
+    .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/mapping-presets/{id}",
+        "put",
+        200,
+        &body_json(updated).await,
+    );
+    let deleted = send(
+        &app,
+        json_request(
+            "DELETE",
+            &format!("/api/mapping-presets/{preset_id}"),
+            &cookie,
+            &Value::Null,
+        ),
+    )
+    .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(
+        doc["paths"]["/api/mapping-presets/{id}"]["delete"]["responses"]["204"].is_object(),
+        "DELETE documents its 204"
+    );
+}
