@@ -90,14 +90,9 @@ pub async fn create(
         },
     )
     .await;
-    match result {
-        Ok(p) => Ok(p.into()),
-        Err(e) if e.is_constraint("import_mappings_name_key") => Err(ImportError::Conflict {
-            code: "preset.name_taken",
-            message: format!("A preset named “{}” exists already.", input.name.trim()),
-        }),
-        Err(e) => Err(e.into()),
-    }
+    result
+        .map(PresetView::from)
+        .map_err(|e| name_conflict(e, &input.name))
 }
 
 /// Replaces a preset; only its owner (or an admin, for company presets) may.
@@ -107,9 +102,8 @@ pub async fn update(
     id: Uuid,
     input: PresetInput,
 ) -> Result<PresetView, ImportError> {
-    let existing = editable(pool, principal, id).await?;
+    editable(pool, principal, id).await?;
     let checked = check(principal, &input)?;
-    let _ = existing;
     let mapping = serde_json::to_value(&input.mapping).map_err(ImportError::internal)?;
     let result = store::presets::update(
         pool,
@@ -125,15 +119,10 @@ pub async fn update(
         },
     )
     .await;
-    match result {
-        Ok(Some(p)) => Ok(p.into()),
-        Ok(None) => Err(ImportError::NotFound(format!("No mapping preset {id}."))),
-        Err(e) if e.is_constraint("import_mappings_name_key") => Err(ImportError::Conflict {
-            code: "preset.name_taken",
-            message: format!("A preset named “{}” exists already.", input.name.trim()),
-        }),
-        Err(e) => Err(e.into()),
-    }
+    result
+        .map_err(|e| name_conflict(e, &input.name))?
+        .map(PresetView::from)
+        .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))
 }
 
 /// Deletes a preset.
@@ -145,6 +134,18 @@ pub async fn delete(
     editable(pool, principal, id).await?;
     store::presets::delete(pool, principal.company_id, id).await?;
     Ok(())
+}
+
+/// A second preset with the same name in the same scope is a conflict, told by name.
+fn name_conflict(err: store::StoreError, name: &str) -> ImportError {
+    if err.is_constraint("import_mappings_name_key") {
+        ImportError::Conflict {
+            code: "preset.name_taken",
+            message: format!("A preset named “{}” exists already.", name.trim()),
+        }
+    } else {
+        err.into()
+    }
 }
 
 struct Checked {
