@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::model::Me;
-use crate::pages::{AdminUsersPage, HomePage, LoginPage, NotFoundPage};
+use crate::pages::{
+    AdminUsersPage, HomePage, ImportReviewPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
+};
 use crate::server_fns::get_me;
 
 /// The HTML document around the app, rendered on the server.
@@ -29,17 +31,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The signed-in user, loaded once per page and shared through context. Blocking, so the
-/// server renders the right navigation before the first byte leaves.
+/// The signed-in user, shared through context. Blocking, so the server renders the right
+/// navigation before the first byte leaves; reloaded on every navigation, so signing in or
+/// out (which navigates) is reflected at once.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Result<Option<Me>, crate::error::AppError>>);
+
+/// Provides [`CurrentUser`] to everything inside the router.
+#[component]
+fn CurrentUserScope(children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new_blocking(move || location.pathname.get(), |_| get_me());
+    provide_context(CurrentUser(me));
+    children()
+}
 
 /// The application: meta tags, the stylesheet and the routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me = Resource::new_blocking(|| (), |_| get_me());
-    provide_context(CurrentUser(me));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/lead-importer.css"/>
@@ -47,11 +57,16 @@ pub fn App() -> impl IntoView {
             if text.is_empty() { "Lead Importer".to_owned() } else { format!("{text} · Lead Importer") }
         }/>
         <Router>
+            <CurrentUserScope>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/admin/users") view=AdminUsersPage/>
+                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
+                <Route path=path!("/imports/new") view=NewImportPage/>
+                <Route path=path!("/imports/:id") view=ImportReviewPage ssr=SsrMode::Async/>
             </Routes>
+            </CurrentUserScope>
         </Router>
     }
 }

@@ -51,3 +51,14 @@ impl From<auth::AuthError> for AppError {
         AppError::new(err.code(), err.to_string())
     }
 }
+
+#[cfg(feature = "ssr")]
+impl From<imports::ImportError> for AppError {
+    fn from(err: imports::ImportError) -> Self {
+        if let imports::ImportError::Internal(inner) = &err {
+            tracing::error!(error = %inner, "import operation failed");
+            return AppError::internal();
+        }
+        AppError::new(err.code(), err.to_string())
+    }
+}

@@ -27,3 +27,211 @@ pub struct UserRow {
     pub role: String,
     pub joined_at: String,
 }
+
+// ---------------------------------------------------------------------------------------
+// Imports. These mirror the `imports` crate's model (the hydrate build cannot depend on
+// that server-only crate); the JSON field names are the same, so the server converts by
+// serialising one and deserialising the other. Unknown fields are ignored and missing
+// optional ones default, so the service may grow fields without breaking the UI.
+
+use std::collections::BTreeMap;
+
+/// What intake found out about an uploaded file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FileFacts {
+    pub name: String,
+    #[serde(default)]
+    pub size_bytes: i64,
+    pub format: String,
+    #[serde(default)]
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub header_row: u32,
+    #[serde(default)]
+    pub total_rows: u64,
+}
+
+/// How one column of the file is mapped to a lead field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMappingView {
+    /// 0-based column index.
+    pub index: usize,
+    pub header: String,
+    /// The field key, or `None` when the column is ignored.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// 0..=1.
+    #[serde(default)]
+    pub confidence: f32,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The mapping of a whole file, and the preset that provided it, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MappingInfo {
+    #[serde(default)]
+    pub preset_name: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<ColumnMappingView>,
+}
+
+/// Counts of a dry run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ImportStats {
+    #[serde(default)]
+    pub total_rows: u64,
+    #[serde(default)]
+    pub valid_rows: u64,
+    #[serde(default)]
+    pub error_rows: u64,
+    #[serde(default)]
+    pub warning_rows: u64,
+    #[serde(default)]
+    pub duplicate_in_file: u64,
+    #[serde(default)]
+    pub duplicate_in_db: u64,
+    #[serde(default)]
+    pub empty_rows: u64,
+    #[serde(default)]
+    pub excluded_rows: u64,
+    /// Every issue counted by code.
+    #[serde(default)]
+    pub by_code: BTreeMap<String, u64>,
+}
+
+impl ImportStats {
+    /// The most frequent issue codes, most frequent first (ties by code).
+    pub fn top_codes(&self, n: usize) -> Vec<(String, u64)> {
+        let mut codes: Vec<(String, u64)> =
+            self.by_code.iter().map(|(c, n)| (c.clone(), *n)).collect();
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        codes.truncate(n);
+        codes
+    }
+}
+
+/// An import as the history and the review page show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummaryView {
+    pub id: String,
+    pub status: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    #[serde(default)]
+    pub config_version: i32,
+    pub file: FileFacts,
+    #[serde(default)]
+    pub mapping: MappingInfo,
+    #[serde(default)]
+    pub stats: ImportStats,
+}
+
+impl ImportSummaryView {
+    /// `2024-05-01 14:03` from the RFC 3339 timestamp (UTC), for tables.
+    pub fn created_short(&self) -> String {
+        let s = self.created_at.replacen('T', " ", 1);
+        s.chars().take(16).collect()
+    }
+}
+
+/// One problem found in a row or cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueView {
+    #[serde(default)]
+    pub row: u32,
+    #[serde(default)]
+    pub field: Option<String>,
+    pub code: String,
+    pub level: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub normalized: Option<String>,
+    pub message: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// One staged row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowView {
+    /// The record's row number in the source file.
+    pub row: u32,
+    /// Position in the file's record sequence (stable id for edits).
+    pub seq: u32,
+    pub status: String,
+    /// The original cells by header.
+    #[serde(default)]
+    pub original: BTreeMap<String, serde_json::Value>,
+    /// The transformed values by field.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub normalized: BTreeMap<String, serde_json::Value>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub issues: Vec<IssueView>,
+    #[serde(default)]
+    pub excluded: bool,
+}
+
+impl RowView {
+    /// The value to show for `field`: the normalized value, else the original cell of
+    /// `header` (an invalid value has no normalized form but must still be seen).
+    pub fn display_value(&self, field: &str, header: &str) -> String {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        self.normalized
+            .get(field)
+            .map(text)
+            .or_else(|| self.original.get(header).map(text))
+            .unwrap_or_default()
+    }
+}
+
+/// Where a page sits in the filtered rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PageInfo {
+    pub offset: i64,
+    pub limit: i64,
+    pub total: i64,
+}
+
+/// A page of rows with its position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowPageView {
+    pub rows: Vec<RowView>,
+    pub page: PageInfo,
+}
+
+/// Which rows of an import to fetch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RowsQuery {
+    pub import_id: String,
+    pub offset: i64,
+    pub limit: i64,
+    /// `valid`, `warning` or `error`.
+    pub status: Option<String>,
+    /// Rows with an issue on this field.
+    pub field: Option<String>,
+    /// Rows with an issue of this code.
+    pub code: Option<String>,
+}
+
+/// Reads `null` as the type's default (staged JSON columns may hold `null`).
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}

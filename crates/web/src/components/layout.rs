@@ -20,7 +20,7 @@ where
     let location = use_location();
     let children = std::sync::Arc::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 let children = children.clone();
                 me.get().map(move |result| match result {
@@ -35,7 +35,7 @@ where
                     Err(err) => view! { <ErrorNote message=err.message/> }.into_any(),
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -48,6 +48,7 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
             <a class="brand" href="/">"Lead Importer"</a>
             <nav aria-label="Main">
                 <a href="/">"Home"</a>
+                <a href="/imports">"Imports"</a>
                 <Show when=move || is_admin>
                     <a href="/admin/users">"Users"</a>
                 </Show>

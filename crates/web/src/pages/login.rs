@@ -14,6 +14,18 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.message);
+    // A full page load after signing in, so everything on the next page (navigation,
+    // resources) starts from the new session.
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = login.value().get() {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().location().set_href(&target);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = target;
+        }
+    });
     view! {
         <Title text="Sign in"/>
         <main class="auth-page">
@@ -21,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 id="login-heading">"Sign in to Lead Importer"</h1>
                 <p class="muted">"Turn partner spreadsheets into clean leads, without losing a row."</p>
                 <ActionForm action=login>
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required/>
                     <label for="password">"Password"</label>

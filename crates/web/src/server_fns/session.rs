@@ -17,10 +17,15 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     }))
 }
 
-/// Signs in with email and password, sets the session cookie and goes to `next` (a path
-/// inside the app) or the home page.
+/// Signs in with email and password, sets the session cookie and answers the path to go to
+/// (`next` inside the app, or the home page). A plain form post (no JavaScript) is
+/// redirected there; the hydrated page loads it fresh so every part sees the new session.
 #[server(prefix = "/api/fn", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     use crate::server::{app_state, cookies, ClientIp};
     use http::header::{HeaderValue, SET_COOKIE};
 
@@ -61,8 +66,16 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(|_| AppError::internal())?,
     );
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
+    let target = safe_next(next.as_deref());
+    let plain_form = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if plain_form {
+        leptos_axum::redirect(&target);
+    }
+    Ok(target)
 }
 
 /// Signs out: ends the session and clears the cookie.
