@@ -13,7 +13,8 @@ use rules::{Code, Issue, Validator};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::evaluate::{codes_of, evaluate, key_string, status_of, FirstSeen};
+use crate::duplicates;
+use crate::evaluate::{codes_of, evaluate, key_string, status_of, Evaluated, FirstSeen};
 use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
 use crate::model::{DryRunReport, FileSummary, MappingView, SheetSummary};
 use crate::tally::Tally;
@@ -146,7 +147,7 @@ pub async fn dry_run(
     .await?;
 
     let staged = stage(svc, principal, import_id, opened, validator, &mapping).await;
-    let mut produced = match staged {
+    let produced = match staged {
         Ok(p) => p,
         Err(err) => {
             // A file that fails half-way leaves no half-staged import behind.
@@ -159,13 +160,6 @@ pub async fn dry_run(
             return Err(err);
         }
     };
-    {
-        let mut conn = svc.pool.acquire().await?;
-        produced
-            .mark_database_duplicates(&mut conn, principal.company_id, import_id)
-            .await?;
-    }
-
     let stats = produced.stats;
     let stats_json = serde_json::to_value(&stats).map_err(ImportError::internal)?;
     store::imports::finish_validation(
@@ -256,7 +250,13 @@ async fn stage(
 ) -> Result<Tally, ImportError> {
     let columns = mapping.columns_for(validator.fields());
     let (tx, mut rx) = mpsc::channel::<Vec<StagedOwned>>(2);
-    let producer = tokio::task::spawn_blocking(move || produce(opened, validator, columns, tx));
+    let lookup = LeadLookup {
+        conn: svc.pool.acquire().await?,
+        company_id: principal.company_id,
+        runtime: tokio::runtime::Handle::current(),
+    };
+    let producer =
+        tokio::task::spawn_blocking(move || produce(opened, validator, columns, lookup, tx));
     let mut conn = svc.pool.acquire().await?;
     while let Some(chunk) = rx.recv().await {
         let refs: Vec<store::imports::StagedRow<'_>> = chunk
@@ -284,14 +284,32 @@ async fn stage(
     producer.await.map_err(ImportError::internal)?
 }
 
-/// The blocking half: read, validate, detect in-file duplicates, serialise.
+/// The database side of the producer: a connection of its own for the duplicate lookups,
+/// used from the blocking thread through the runtime handle.
+struct LeadLookup {
+    conn: sqlx::pool::PoolConnection<sqlx::Postgres>,
+    company_id: Uuid,
+    runtime: tokio::runtime::Handle,
+}
+
+/// A validated row waiting for its chunk's database duplicate lookup.
+struct Pending {
+    seq: i32,
+    row: u32,
+    original_json: String,
+    evaluated: Evaluated,
+}
+
+/// The blocking half: read, validate, detect duplicates, serialise, hand over in chunks.
 fn produce(
     mut opened: intake::Intake,
     mut validator: Validator,
     columns: Vec<Option<usize>>,
+    mut lookup: LeadLookup,
     tx: mpsc::Sender<Vec<StagedOwned>>,
 ) -> Result<Tally, ImportError> {
     let mut out = Tally::default();
+    validator.set_normalization_notes(false);
     // Read ahead to settle the day/month order of date columns from unambiguous values.
     let mut ahead = Vec::with_capacity(ANALYSIS_ROWS.min(1024));
     while ahead.len() < ANALYSIS_ROWS {
@@ -310,7 +328,7 @@ fn produce(
         out.stats.date_columns = analysis.dates;
     }
     let mut first_seen = FirstSeen::default();
-    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut pending = Vec::with_capacity(CHUNK_ROWS);
     let mut seq: i32 = 0;
     let mut ahead = ahead.into_iter();
     loop {
@@ -322,17 +340,30 @@ fn produce(
             },
         };
         seq += 1;
-        let staged = stage_record(&validator, &columns, rec, seq, &mut first_seen, &mut out)?;
-        chunk.push(staged);
-        if chunk.len() == CHUNK_ROWS {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
-            if tx.blocking_send(full).is_err() {
+        let values = field_values(&columns, &rec.cells);
+        let carried = rec.issues.iter().map(intake_issue_json).collect();
+        let mut evaluated = evaluate(&validator, rec.row, &values, carried)?;
+        evaluated
+            .issues
+            .extend(first_seen.check(rec.row, &evaluated.keys));
+        pending.push(Pending {
+            seq,
+            row: rec.row,
+            original_json: serde_json::to_string(&rec.cells).map_err(ImportError::internal)?,
+            evaluated,
+        });
+        if pending.len() == CHUNK_ROWS {
+            let chunk = finish_chunk(&mut lookup, &mut pending, &mut out)?;
+            if tx.blocking_send(chunk).is_err() {
                 return Err(ImportError::internal("staging writer stopped"));
             }
         }
     }
-    if !chunk.is_empty() && tx.blocking_send(chunk).is_err() {
-        return Err(ImportError::internal("staging writer stopped"));
+    if !pending.is_empty() {
+        let chunk = finish_chunk(&mut lookup, &mut pending, &mut out)?;
+        if tx.blocking_send(chunk).is_err() {
+            return Err(ImportError::internal("staging writer stopped"));
+        }
     }
     Ok(out)
 }
@@ -344,38 +375,43 @@ fn field_values<'a>(columns: &[Option<usize>], cells: &'a [String]) -> Vec<Optio
         .collect()
 }
 
-/// Validates one record and turns it into a staged row, updating the running totals.
-fn stage_record(
-    validator: &Validator,
-    columns: &[Option<usize>],
-    rec: intake::RawRecord,
-    seq: i32,
-    first_seen: &mut FirstSeen,
+/// Checks a chunk against existing leads (one query per key kind), then counts and
+/// serialises its rows.
+fn finish_chunk(
+    lookup: &mut LeadLookup,
+    pending: &mut Vec<Pending>,
     out: &mut Tally,
-) -> Result<StagedOwned, ImportError> {
-    let values = field_values(columns, &rec.cells);
-    let carried = rec.issues.iter().map(intake_issue_json).collect();
-    let mut evaluated = evaluate(validator, rec.row, &values, carried)?;
-    if let Some(dup) = first_seen.check(rec.row, &evaluated.keys) {
-        evaluated.issues.push(dup);
-    }
-    let status = status_of(&evaluated.issues);
-    out.record(rec.row, &evaluated.issues, status, &evaluated.keys);
-    let keys = evaluated
-        .keys
-        .iter()
-        .map(|(k, v)| key_string(*k, v))
-        .collect();
-    Ok(StagedOwned {
-        seq,
-        row_no: i32::try_from(rec.row).unwrap_or(i32::MAX),
-        original_json: serde_json::to_string(&rec.cells).map_err(ImportError::internal)?,
-        normalized_json: evaluated.normalized_json,
-        status,
-        codes: codes_of(&evaluated.issues),
-        issues_json: serde_json::to_string(&evaluated.issues).map_err(ImportError::internal)?,
+) -> Result<Vec<StagedOwned>, ImportError> {
+    let keys = pending.iter().flat_map(|p| p.evaluated.keys.iter());
+    let existing = lookup.runtime.block_on(duplicates::lookup(
+        &mut lookup.conn,
+        lookup.company_id,
         keys,
-    })
+    ))?;
+    let mut chunk = Vec::with_capacity(pending.len());
+    for p in pending.drain(..) {
+        let mut evaluated = p.evaluated;
+        evaluated
+            .issues
+            .extend(duplicates::issue_for(p.row, &evaluated.keys, &existing));
+        let status = status_of(&evaluated.issues);
+        out.record(&evaluated.issues, status);
+        chunk.push(StagedOwned {
+            seq: p.seq,
+            row_no: i32::try_from(p.row).unwrap_or(i32::MAX),
+            original_json: p.original_json,
+            normalized_json: evaluated.normalized_json,
+            status,
+            codes: codes_of(&evaluated.issues),
+            issues_json: serde_json::to_string(&evaluated.issues).map_err(ImportError::internal)?,
+            keys: evaluated
+                .keys
+                .iter()
+                .map(|(k, v)| key_string(*k, v))
+                .collect(),
+        });
+    }
+    Ok(chunk)
 }
 
 /// An intake issue in the same JSON shape as the rules engine's issues.

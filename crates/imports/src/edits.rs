@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::duplicates;
 use crate::evaluate::{evaluate, is_intake_issue, key_string, status_of, FirstSeen};
 use crate::mapping::{ExplicitMapping, Mapping};
 use crate::model::{ImportSummary, RowView, Stats};
-use crate::tally::{existing_leads, Tally};
+use crate::tally::Tally;
 use crate::{rows, ImportError, ImportService};
 
 /// Rows revalidated per batch in whole-import passes.
@@ -279,6 +280,7 @@ async fn open(
         serde_json::from_value(stored.config).map_err(ImportError::internal)?;
     let mut validator =
         Validator::new(&config).map_err(|e| ImportError::internal(format!("{e:?}")))?;
+    validator.set_normalization_notes(false);
     let stats: Stats = serde_json::from_value(record.stats).unwrap_or_default();
     validator.apply_column_analysis(&ColumnAnalysis {
         dates: stats.date_columns.clone(),
@@ -381,44 +383,16 @@ async fn revalidate_rows(
         }
     }
     // Database duplicates for the edited rows' new keys: one query per key kind.
-    let mut db_dup: HashMap<i32, serde_json::Value> = HashMap::new();
-    for kind in [DedupeKeyKind::Email, DedupeKeyKind::Phone] {
-        let keys: Vec<String> = checked
-            .values()
-            .flat_map(|c| {
-                c.keys
-                    .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, v)| v.clone())
-            })
-            .collect();
-        if keys.is_empty() {
-            continue;
-        }
-        let existing = existing_leads(conn, company_id, kind, &keys).await?;
-        for c in checked.values() {
-            if db_dup.contains_key(&c.seq) {
-                continue;
-            }
-            if let Some((key, lead)) = c
-                .keys
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .find_map(|(_, v)| existing.get(v).map(|lead| (v, lead)))
-            {
-                let issue = rules::Issue::duplicate_in_db(
-                    c.row,
-                    crate::evaluate::key_field(kind),
-                    key,
-                    &format!("lead {lead}"),
-                );
-                db_dup.insert(
-                    c.seq,
-                    serde_json::to_value(issue).map_err(ImportError::internal)?,
-                );
-            }
-        }
-    }
+    let existing = duplicates::lookup(
+        &mut *conn,
+        company_id,
+        checked.values().flat_map(|c| c.keys.iter()),
+    )
+    .await?;
+    let mut db_dup: HashMap<i32, serde_json::Value> = checked
+        .values()
+        .filter_map(|c| duplicates::issue_for(c.row, &c.keys, &existing).map(|i| (c.seq, i)))
+        .collect();
     let mut results = store::imports::RowResults::default();
     for (seq, row) in rewrite {
         let old_issues = issues_of(&row);
@@ -471,12 +445,24 @@ async fn revalidate_all(conn: &mut PgConnection, editing: &mut Editing) -> Resul
                 .await?;
         let Some(last) = batch.last() else { break };
         after = last.seq;
-        let mut results = store::imports::RowResults::default();
+        let mut checked = Vec::with_capacity(batch.len());
         for row in &batch {
             let mut c = editing.check(row)?;
             c.issues.extend(first_seen.check(c.row, &c.keys));
+            checked.push(c);
+        }
+        let existing = duplicates::lookup(
+            &mut *conn,
+            company_id,
+            checked.iter().flat_map(|c| c.keys.iter()),
+        )
+        .await?;
+        let mut results = store::imports::RowResults::default();
+        for mut c in checked {
+            c.issues
+                .extend(duplicates::issue_for(c.row, &c.keys, &existing));
             let status = status_of(&c.issues);
-            tally.record(c.row, &c.issues, status, &c.keys);
+            tally.record(&c.issues, status);
             let keys: Vec<String> = c.keys.iter().map(|(k, v)| key_string(*k, v)).collect();
             results.seqs.push(c.seq);
             results.normalized.push(c.normalized);
@@ -486,9 +472,6 @@ async fn revalidate_all(conn: &mut PgConnection, editing: &mut Editing) -> Resul
         }
         store::imports::write_results(&mut *conn, company_id, import_id, &results).await?;
     }
-    tally
-        .mark_database_duplicates(conn, company_id, import_id)
-        .await?;
     let excluded = store::imports::count_excluded(conn, company_id, import_id).await?;
     let date_columns = std::mem::take(&mut editing.stats.date_columns);
     editing.stats = tally.stats;

@@ -5,6 +5,7 @@
 
 pub mod config;
 mod dry_run;
+mod duplicates;
 pub mod edits;
 pub mod error;
 mod evaluate;

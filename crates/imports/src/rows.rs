@@ -67,6 +67,11 @@ pub async fn page(
         }
     }
     let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
+    // While rows are still being staged the stored total is not final yet.
+    let unfiltered = query.status.is_none()
+        && query.field.is_none()
+        && query.code.is_none()
+        && record.status != "validating";
     let limit = if query.limit <= 0 {
         100
     } else {
@@ -84,6 +89,7 @@ pub async fn page(
         },
         offset,
         limit,
+        unfiltered.then_some(i64::from(record.total_rows)),
     )
     .await?;
     Ok(RowPage {

@@ -171,6 +171,8 @@ pub struct Validator {
     /// Why: computing one costs hundreds of edit distances, and files repeat the same
     /// misspelling on many rows. Bounded; a Mutex keeps the validator `Sync` for servers.
     suggestions: std::sync::Mutex<HashMap<(usize, String), Option<SuggestedFix>>>,
+    /// Whether changed values get a `cell.normalized` note (see `set_normalization_notes`).
+    normalization_notes: bool,
 }
 
 const SUGGESTION_CACHE_LIMIT: usize = 4096;
@@ -340,7 +342,15 @@ impl Validator {
                 .collect(),
             config: config.clone(),
             suggestions: std::sync::Mutex::new(HashMap::new()),
+            normalization_notes: true,
         })
+    }
+
+    /// Turns the `cell.normalized` notes on or off. The server's staging turns them off: it
+    /// keeps the original and the normalised value of every cell side by side, so the notes
+    /// would only repeat them — at a cost of one allocation-heavy issue per changed cell.
+    pub fn set_normalization_notes(&mut self, on: bool) {
+        self.normalization_notes = on;
     }
 
     /// The fields, in the order `validate_row` expects values.
@@ -476,6 +486,9 @@ impl Validator {
         let is_code = f.spec.field_type == FieldType::Country && country::is_iso2_code(trimmed);
         if !is_code && self.is_empty_value(trimmed) {
             if let Some(d) = &f.spec.default {
+                if !self.normalization_notes {
+                    return Some(Cow::Owned(d.clone()));
+                }
                 let mut issue = Issue::new(
                     Code::CellNormalized,
                     row,
@@ -487,7 +500,7 @@ impl Validator {
                 issues.push(issue);
                 return Some(Cow::Owned(d.clone()));
             }
-            if !trimmed.is_empty() {
+            if !trimmed.is_empty() && self.normalization_notes {
                 issues.push(
                     Issue::new(
                         Code::CellNormalized,
@@ -533,7 +546,7 @@ impl Validator {
             self.push_failure(f, row, raw, &value, failure, issues);
             return Some(value);
         }
-        if value.as_ref() != trimmed {
+        if self.normalization_notes && value.as_ref() != trimmed {
             issues.push(
                 Issue::new(
                     Code::CellNormalized,

@@ -756,3 +756,26 @@ fn na_in_a_country_column_is_namibia_but_n_slash_a_is_empty() {
     let out = v.validate_row(2, &row(&v, &[("email", "a@b.de"), ("country", "ñÄ")]));
     assert!(codes(&out.issues).contains(&"cell.country_unknown"));
 }
+
+#[test]
+fn normalization_notes_can_be_turned_off_without_changing_any_value() {
+    let config = rules::ImportConfig::default_leads();
+    let mut v = rules::Validator::new(&config).unwrap();
+    let mut values: Vec<Option<&str>> = vec![None; v.fields().len()];
+    values[v.field_index("email").unwrap()] = Some("  ADA@Example.COM ");
+    values[v.field_index("first_name").unwrap()] = Some("ada");
+    values[v.field_index("last_name").unwrap()] = Some("lovelace");
+    let with = v.validate_row(2, &values);
+    v.set_normalization_notes(false);
+    let without = v.validate_row(2, &values);
+    assert_eq!(with.normalized, without.normalized);
+    assert_eq!(with.status, without.status);
+    assert!(with
+        .issues
+        .iter()
+        .any(|i| i.code == rules::Code::CellNormalized));
+    assert!(without
+        .issues
+        .iter()
+        .all(|i| i.code != rules::Code::CellNormalized));
+}
