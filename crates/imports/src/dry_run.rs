@@ -22,6 +22,8 @@ use crate::{config, rows, ImportError, ImportService};
 
 /// Rows validated per chunk handed to the database writer.
 const CHUNK_ROWS: usize = 2_000;
+/// Connections writing staged chunks at the same time.
+const WRITERS: usize = 2;
 /// Rows read ahead to decide each date column's day/month order before validating.
 const ANALYSIS_ROWS: usize = 5_000;
 
@@ -249,7 +251,7 @@ async fn stage(
     mapping: &Mapping,
 ) -> Result<Tally, ImportError> {
     let columns = mapping.columns_for(validator.fields());
-    let (tx, mut rx) = mpsc::channel::<Vec<StagedOwned>>(2);
+    let (tx, rx) = mpsc::channel::<Vec<StagedOwned>>(2 * WRITERS);
     let lookup = LeadLookup {
         conn: svc.pool.acquire().await?,
         company_id: principal.company_id,
@@ -257,31 +259,60 @@ async fn stage(
     };
     let producer =
         tokio::task::spawn_blocking(move || produce(opened, validator, columns, lookup, tx));
-    let mut conn = svc.pool.acquire().await?;
-    while let Some(chunk) = rx.recv().await {
-        let refs: Vec<store::imports::StagedRow<'_>> = chunk
-            .iter()
-            .map(|r| store::imports::StagedRow {
-                seq: r.seq,
-                row_no: r.row_no,
-                original_json: &r.original_json,
-                normalized_json: &r.normalized_json,
-                status: r.status,
-                issues_json: &r.issues_json,
-                codes: &r.codes,
-                keys: &r.keys,
-            })
-            .collect();
-        if let Err(e) =
-            store::imports::copy_rows(&mut conn, principal.company_id, import_id, &refs).await
-        {
-            // Dropping the receiver stops the producer at its next send.
-            drop(rx);
-            let _ = producer.await;
-            return Err(e.into());
+    // Two writers, each on its own connection: the database parses and indexes one chunk
+    // while it receives the next, so COPY is not bounded by a single backend process.
+    let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
+    let mut writers = tokio::task::JoinSet::new();
+    for _ in 0..WRITERS {
+        let rx = rx.clone();
+        let mut conn = svc.pool.acquire().await?;
+        let company_id = principal.company_id;
+        writers.spawn(async move {
+            loop {
+                let next = rx.lock().await.recv().await;
+                let Some(chunk) = next else { return Ok(()) };
+                write_chunk(&mut conn, company_id, import_id, &chunk).await?;
+            }
+        });
+    }
+    let mut failure: Option<ImportError> = None;
+    while let Some(done) = writers.join_next().await {
+        let result = done.map_err(ImportError::internal).and_then(|r| r);
+        if let Err(e) = result {
+            // Closing the channel stops the producer at its next send.
+            rx.lock().await.close();
+            failure.get_or_insert(e);
         }
     }
-    producer.await.map_err(ImportError::internal)?
+    let produced = producer.await.map_err(ImportError::internal)?;
+    match failure {
+        Some(e) => Err(e),
+        None => produced,
+    }
+}
+
+/// COPYs one chunk of staged rows.
+async fn write_chunk(
+    conn: &mut sqlx::PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    chunk: &[StagedOwned],
+) -> Result<(), ImportError> {
+    let refs: Vec<store::imports::StagedRow<'_>> = chunk
+        .iter()
+        .map(|r| store::imports::StagedRow {
+            seq: r.seq,
+            row_no: r.row_no,
+            original_json: &r.original_json,
+            normalized_json: &r.normalized_json,
+            status: r.status,
+            issues_json: &r.issues_json,
+            codes: &r.codes,
+            keys: &r.keys,
+        })
+        .collect();
+    store::imports::copy_rows(conn, company_id, import_id, &refs).await?;
+    Ok(())
 }
 
 /// The database side of the producer: a connection of its own for the duplicate lookups,
