@@ -9,6 +9,7 @@ pub fn statuses() -> Vec<AllowedValue> {
         AllowedValue::new(
             "new",
             &[
+                "new lead",
                 "neu",
                 "nouveau",
                 "nouvelle",
@@ -32,6 +33,10 @@ pub fn statuses() -> Vec<AllowedValue> {
         AllowedValue::new(
             "contacted",
             &[
+                "re-engagement",
+                "attempted to contact",
+                "follow up",
+                "nurturing",
                 "in contact",
                 "kontaktiert",
                 "contacte",
@@ -57,6 +62,10 @@ pub fn statuses() -> Vec<AllowedValue> {
         AllowedValue::new(
             "qualified",
             &[
+                "negotiation",
+                "proposal",
+                "proposal sent",
+                "opportunity",
                 "qualifiziert",
                 "qualifie",
                 "qualifiee",
@@ -141,6 +150,9 @@ pub fn sources() -> Vec<AllowedValue> {
         AllowedValue::new(
             "web",
             &[
+                "chatbot",
+                "organic search",
+                "seo",
                 "website",
                 "webseite",
                 "internet",
@@ -278,6 +290,10 @@ pub fn sources() -> Vec<AllowedValue> {
         AllowedValue::new(
             "advertising",
             &[
+                "retargeting ads",
+                "facebook ads",
+                "linkedin ads",
+                "display ads",
                 "ads",
                 "ad",
                 "paid",
@@ -301,6 +317,8 @@ pub fn sources() -> Vec<AllowedValue> {
         AllowedValue::new(
             "other",
             &[
+                "purchased list",
+                "podcast",
                 "sonstige",
                 "sonstiges",
                 "andere",

@@ -779,3 +779,38 @@ fn normalization_notes_can_be_turned_off_without_changing_any_value() {
         .iter()
         .all(|i| i.code != rules::Code::CellNormalized));
 }
+
+#[test]
+fn common_crm_pipeline_stages_and_lead_sources_map_to_the_canonical_values() {
+    let config = rules::ImportConfig::default_leads();
+    let v = rules::Validator::new(&config).unwrap();
+    let cases = [
+        ("Negotiation", "Facebook Ads", "qualified", "advertising"),
+        ("Proposal Sent", "Chatbot", "qualified", "web"),
+        ("Re-engagement", "Purchased List", "contacted", "other"),
+        ("New Lead", "Retargeting Ads", "new", "advertising"),
+    ];
+    for (status, source, want_status, want_source) in cases {
+        let mut values: Vec<Option<&str>> = vec![None; v.fields().len()];
+        values[v.field_index("email").unwrap()] = Some("ada@example.com");
+        values[v.field_index("first_name").unwrap()] = Some("Ada");
+        values[v.field_index("last_name").unwrap()] = Some("Lovelace");
+        values[v.field_index("status").unwrap()] = Some(status);
+        values[v.field_index("source").unwrap()] = Some(source);
+        let out = v.validate_row(2, &values);
+        let got = |f: &str| {
+            out.normalized[v.field_index(f).unwrap()]
+                .as_deref()
+                .map(str::to_owned)
+        };
+        assert_eq!(got("status").as_deref(), Some(want_status), "{status}");
+        assert_eq!(got("source").as_deref(), Some(want_source), "{source}");
+        assert!(
+            out.issues
+                .iter()
+                .all(|i| i.code != rules::Code::CellEnumUnknown),
+            "{status} / {source}: {:?}",
+            out.issues
+        );
+    }
+}
