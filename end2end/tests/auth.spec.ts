@@ -8,6 +8,8 @@ test("an admin signs in, sees the app shell and signs out", async ({ page }) => 
   await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Users" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "Start a new import" })).toBeVisible();
   await expect(page.getByText("Acme GmbH").first()).toBeVisible();
   await expect(page.getByText(ADMIN.email).first()).toBeVisible();
 

@@ -1,7 +1,7 @@
 //! The signed-in app frame: header with navigation, company, user and sign-out.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
 use crate::app::CurrentUser;
@@ -47,10 +47,11 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Lead Importer"</a>
             <nav aria-label="Main">
-                <a href="/">"Home"</a>
-                <a href="/imports">"Imports"</a>
+                // `A` marks the link of the current page with aria-current="page".
+                <A href="/" exact=true>"Home"</A>
+                <A href="/imports">"Imports"</A>
                 <Show when=move || is_admin>
-                    <a href="/admin/users">"Users"</a>
+                    <A href="/admin/users">"Users"</A>
                 </Show>
             </nav>
             <div class="who">

@@ -23,6 +23,16 @@ pub fn HomePage() -> impl IntoView {
                         <dt>"Your role"</dt><dd>{me.role.clone()}</dd>
                     </dl>
                 </section>
+                <section class="panel" aria-labelledby="import-heading">
+                    <h2 id="import-heading">"Import leads"</h2>
+                    <p>
+                        "Upload a CSV, TSV, XLSX, XLS or ODS file, check every row before anything is written, and fix what needs fixing. "
+                        <a href="/imports/new">"Start a new import"</a>
+                        " or "
+                        <a href="/imports">"see earlier imports"</a>
+                        "."
+                    </p>
+                </section>
                 <section class="panel" aria-labelledby="api-heading">
                     <h2 id="api-heading">"Scripts and syncs"</h2>
                     <p>
