@@ -70,6 +70,8 @@ struct Editing {
     company_id: Uuid,
     import_id: Uuid,
     validator: Validator,
+    /// The mapping in force (the stored one, or the new one of a re-mapping).
+    mapping: Mapping,
     /// For each validator field, the column that feeds it.
     columns: Vec<Option<usize>>,
     stats: Stats,
@@ -246,7 +248,7 @@ pub async fn remap(
     let mut tx = svc.pool.begin().await?;
     let mut editing = open(&mut tx, principal, import_id, Some(&mapping)).await?;
     revalidate_all(&mut tx, &mut editing).await?;
-    let new_mapping = editing_mapping(&mut tx, principal, import_id, &mapping).await?;
+    let new_mapping = serde_json::to_value(&editing.mapping).map_err(ImportError::internal)?;
     finish(&mut tx, &editing, Some(&new_mapping)).await?;
     tx.commit().await?;
     rows::summary(&svc.pool, principal, import_id).await
@@ -296,28 +298,10 @@ async fn open(
         company_id: principal.company_id,
         import_id,
         validator,
+        mapping,
         columns,
         stats,
     })
-}
-
-async fn editing_mapping(
-    conn: &mut PgConnection,
-    principal: &auth::Principal,
-    import_id: Uuid,
-    explicit: &ExplicitMapping,
-) -> Result<serde_json::Value, ImportError> {
-    let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
-        .await?
-        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    let stored = store::configs::version(&mut *conn, principal.company_id, record.config_version)
-        .await?
-        .ok_or_else(|| ImportError::internal("the import's configuration version is missing"))?;
-    let config: ImportConfig =
-        serde_json::from_value(stored.config).map_err(ImportError::internal)?;
-    let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
-    let mapping = crate::mapping::from_explicit(&headers, &config, explicit)?;
-    serde_json::to_value(mapping).map_err(ImportError::internal)
 }
 
 /// Stores the new stats (and mapping).
@@ -415,7 +399,7 @@ async fn revalidate_rows(
                     .filter(|i| i["code"] != "row.duplicate_in_file")
                     .cloned()
                     .collect();
-                let norm = stored_normalized(&row);
+                let norm = row.normalized.clone();
                 (norm, issues, row.keys.clone())
             }
         };
@@ -658,10 +642,6 @@ fn issues_of(row: &store::imports::RowForCheck) -> Vec<serde_json::Value> {
         serde_json::Value::Array(items) => items.clone(),
         _ => Vec::new(),
     }
-}
-
-fn stored_normalized(row: &store::imports::RowForCheck) -> serde_json::Value {
-    row.normalized.clone()
 }
 
 fn row_no(row: &store::imports::RowForCheck) -> u32 {

@@ -75,19 +75,11 @@ pub async fn create(
     input: PresetInput,
 ) -> Result<PresetView, ImportError> {
     let checked = check(principal, &input)?;
-    let mapping = serde_json::to_value(&input.mapping).map_err(ImportError::internal)?;
     let result = store::presets::insert(
         pool,
         principal.company_id,
         principal.user_id,
-        &store::presets::PresetInput {
-            scope: checked.scope,
-            owner_id: checked.owner_id,
-            name: input.name.trim(),
-            source_key: input.source.trim(),
-            fingerprint: &checked.fingerprint,
-            mapping: &mapping,
-        },
+        &checked.store_input(&input),
     )
     .await;
     result
@@ -104,21 +96,8 @@ pub async fn update(
 ) -> Result<PresetView, ImportError> {
     editable(pool, principal, id).await?;
     let checked = check(principal, &input)?;
-    let mapping = serde_json::to_value(&input.mapping).map_err(ImportError::internal)?;
-    let result = store::presets::update(
-        pool,
-        principal.company_id,
-        id,
-        &store::presets::PresetInput {
-            scope: checked.scope,
-            owner_id: checked.owner_id,
-            name: input.name.trim(),
-            source_key: input.source.trim(),
-            fingerprint: &checked.fingerprint,
-            mapping: &mapping,
-        },
-    )
-    .await;
+    let result =
+        store::presets::update(pool, principal.company_id, id, &checked.store_input(&input)).await;
     result
         .map_err(|e| name_conflict(e, &input.name))?
         .map(PresetView::from)
@@ -148,10 +127,25 @@ fn name_conflict(err: store::StoreError, name: &str) -> ImportError {
     }
 }
 
+/// A preset input that passed the checks, with what the store needs derived from it.
 struct Checked {
     scope: &'static str,
     owner_id: Option<Uuid>,
     fingerprint: String,
+    mapping: serde_json::Value,
+}
+
+impl Checked {
+    fn store_input<'a>(&'a self, input: &'a PresetInput) -> store::presets::PresetInput<'a> {
+        store::presets::PresetInput {
+            scope: self.scope,
+            owner_id: self.owner_id,
+            name: input.name.trim(),
+            source_key: input.source.trim(),
+            fingerprint: &self.fingerprint,
+            mapping: &self.mapping,
+        }
+    }
 }
 
 fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, ImportError> {
@@ -194,6 +188,7 @@ fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, Im
         scope,
         owner_id,
         fingerprint,
+        mapping: serde_json::to_value(&input.mapping).map_err(ImportError::internal)?,
     })
 }
 
