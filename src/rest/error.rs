@@ -88,9 +88,31 @@ impl From<imports::ImportError> for ApiError {
             }
         };
         let message = match &err {
-            E::Intake(i) => format!("{} {}", i.message(), i.hint()),
+            E::Intake(i) => format!("{} {}", sentence(&i.message()), i.hint()),
             other => other.to_string(),
         };
         ApiError::new(status, err.code(), message)
+    }
+}
+
+/// Intake reports its findings as error phrases ("the file is empty"); in front of the hint
+/// they read as a sentence.
+fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.trim_end_matches('.').chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn an_intake_phrase_becomes_a_sentence_before_its_hint() {
+        assert_eq!(sentence("the file is empty"), "The file is empty.");
+        assert_eq!(sentence("already a sentence."), "Already a sentence.");
+        assert_eq!(sentence(""), "");
     }
 }
