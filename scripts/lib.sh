@@ -61,6 +61,8 @@ apt_install() {
 }
 
 ensure_chromium() {
+  # curl waits for the test server to be ready.
+  command -v curl >/dev/null 2>&1 || apt_install curl
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium for the end-to-end tests"
     apt_install chromium
