@@ -7,9 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-SERVER_CRATES=(-p lead-importer -p store -p auth -p intake -p rules -p web)
+SERVER_CRATES=(-p lead-importer -p store -p auth -p intake -p rules -p imports -p web)
 E2E_PORT="${E2E_PORT:-3100}"
-E2E_DB=lead_importer_e2e
+E2E_DB="${E2E_DB:-lead_importer_e2e}"
 
 ensure_rust_tools
 ensure_node_tools
@@ -45,7 +45,7 @@ BIN="$(server_binary)"
 printf 'e2e-admin-password\n' | "$BIN" user add --company acme --email admin@acme.example --role admin --name "Ada Admin" >/dev/null
 printf 'e2e-member-password\n' | "$BIN" user add --company acme --email member@acme.example --role member --name "Max Member" >/dev/null
 
-LOG="$CACHE_DIR/e2e-server.log"
+LOG="$CACHE_DIR/e2e-server-$E2E_PORT.log"
 "$BIN" serve --addr "127.0.0.1:$E2E_PORT" --no-demo >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
