@@ -225,6 +225,12 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
         },
     };
     spawn_housekeeping(state.imports.clone(), serve.retention_days);
+    // Applies are started by the request that asks for them; this worker picks up what
+    // nobody is running: jobs queued by a replica that went away, or whose worker crashed.
+    tokio::spawn(imports::apply::work_forever(
+        state.imports.clone(),
+        std::time::Duration::from_secs(5),
+    ));
     let app = crate::router::build_router(
         state,
         std::time::Duration::from_secs(serve.request_timeout_secs),

@@ -744,4 +744,60 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
         doc["paths"]["/api/mapping-presets/{id}"]["delete"]["responses"]["204"].is_object(),
         "DELETE documents its 204"
     );
+
+    // Apply and revert answer what they document.
+    let applied = send(
+        &app,
+        json_request(
+            "POST",
+            &format!("/api/imports/{id}/apply?wait=true"),
+            &cookie,
+            &json!({"duplicate_policy": "upsert"}),
+        ),
+    )
+    .await;
+    assert_eq!(applied.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/apply",
+        "post",
+        200,
+        &body_json(applied).await,
+    );
+    let conflict = send(
+        &app,
+        json_request(
+            "POST",
+            &format!("/api/imports/{id}/apply"),
+            &cookie,
+            &json!({"mode": "wrong"}),
+        ),
+    )
+    .await;
+    assert_eq!(conflict.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/apply",
+        "post",
+        422,
+        &body_json(conflict).await,
+    );
+    let reverted = send(
+        &app,
+        json_request(
+            "POST",
+            &format!("/api/imports/{id}/revert"),
+            &cookie,
+            &Value::Null,
+        ),
+    )
+    .await;
+    assert_eq!(reverted.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/revert",
+        "post",
+        200,
+        &body_json(reverted).await,
+    );
 }

@@ -10,6 +10,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// Extra members of the error object (e.g. a revert's conflicts).
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ApiError {
@@ -18,7 +20,14 @@ impl ApiError {
             status,
             code: code.to_owned(),
             message: message.into(),
+            details: None,
         }
+    }
+
+    /// Adds members to the error object beside `code` and `message`.
+    pub fn with_details(mut self, details: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.details = Some(details);
+        self
     }
 
     pub fn unauthenticated() -> Self {
@@ -32,9 +41,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
-            "error": { "code": self.code, "message": self.message }
-        });
+        let mut error = self.details.unwrap_or_default();
+        error.insert("code".into(), self.code.into());
+        error.insert("message".into(), self.message.into());
+        let body = serde_json::json!({ "error": error });
         (self.status, Json(body)).into_response()
     }
 }

@@ -1,6 +1,7 @@
 //! The REST API for scripts and syncs. Handlers are thin: decode, check the caller, call
 //! a service function, map the error to `{"error": {"code", "message"}}`.
 
+mod apply;
 mod error;
 mod extract;
 mod imports;
@@ -36,6 +37,14 @@ pub fn routes() -> Router<AppState> {
             get(imports::rows).patch(imports::edit_rows),
         )
         .route("/api/imports/{id}/bulk", post(imports::bulk))
+        .route("/api/imports/{id}/apply", post(apply::apply))
+        .route("/api/imports/{id}/revert", post(apply::revert))
+        .route("/api/imports/{id}/report.csv", get(apply::report_csv))
+        .route("/api/imports/{id}/report.xlsx", get(apply::report_xlsx))
+        .route(
+            "/api/imports/{id}/corrections",
+            post(apply::corrections).layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/api/imports/{id}/mapping",
             axum::routing::put(imports::remap),

@@ -78,6 +78,26 @@ fn paths() -> Value {
         json!({ "parameters": [id_param("import")], "post": bulk() }),
     );
     p.insert(
+        "/api/imports/{id}/apply".into(),
+        json!({ "parameters": [id_param("import")], "post": apply() }),
+    );
+    p.insert(
+        "/api/imports/{id}/revert".into(),
+        json!({ "parameters": [id_param("import")], "post": revert() }),
+    );
+    p.insert(
+        "/api/imports/{id}/report.csv".into(),
+        json!({ "parameters": [id_param("import")], "get": report("csv") }),
+    );
+    p.insert(
+        "/api/imports/{id}/report.xlsx".into(),
+        json!({ "parameters": [id_param("import")], "get": report("xlsx") }),
+    );
+    p.insert(
+        "/api/imports/{id}/corrections".into(),
+        json!({ "parameters": [id_param("import")], "post": corrections() }),
+    );
+    p.insert(
         "/api/imports/{id}/mapping".into(),
         json!({ "parameters": [id_param("import")], "put": remap() }),
     );
@@ -445,6 +465,110 @@ fn bulk() -> Value {
     })
 }
 
+fn apply() -> Value {
+    json!({
+        "tags": ["imports"],
+        "operationId": "applyImport",
+        "summary": "Write the import's rows to the leads",
+        "description": concat!(
+            "Applies the staged rows in one transaction with set-based statements. ",
+            "`mode`: `valid_only` (default) leaves rows with errors out (they stay in the error report; warnings are imported); ",
+            "`all` is refused while rows with errors remain (fix or exclude them first). Excluded and empty rows are never imported. ",
+            "`duplicate_policy` for rows matching an existing lead (by e-mail, then phone): `skip` creates new leads only, ",
+            "`update` updates existing leads only, `upsert` does both; default: the configuration's policy. ",
+            "Updates overwrite with the values the file provided, except locked fields; `fill_empty_only` only fills empty fields. ",
+            "Within the file the first occurrence of a lead wins. Every created lead and updated field keeps a before-image for revert.\n\n",
+            "Answers 202 with the summary (`status: applying`, `progress`) and applies in the background; poll `GET /api/imports/{id}`. ",
+            "With `?wait=true` it answers 200 once applied. Applying an applied import answers 200 with its first result. ",
+            "If the apply fails (database gone, connection killed) nothing is written, the import is `failed` with a reason, and applying again retries."
+        ),
+        "parameters": [
+            query_param("wait", "Block until the apply has finished (for scripts).", json!({ "type": "boolean", "default": false }))
+        ],
+        "requestBody": { "required": false, "content": json_content(schema_ref("ApplyRequest")) },
+        "responses": {
+            "200": ok("Applied (now, with `wait=true`, or before): the summary with `result`.", schema_ref("ImportSummary")),
+            "202": ok("Accepted: the summary with `status: applying` and `progress`.", schema_ref("ImportSummary")),
+            "400": error("`request.invalid_json`: the body is not an apply request."),
+            "401": unauthenticated(),
+            "403": cross_site_or(""),
+            "404": not_found("import"),
+            "409": error("`import.apply_in_progress`: another apply of this import is running; `apply.errors_remain`: mode `all` while rows with errors remain; `import.reverted`: the import was reverted; `import.not_ready`: still validating; `import.apply_failed` (with `wait=true`): the apply failed and wrote nothing, the message says why."),
+            "422": error("`apply.invalid_mode`, `apply.invalid_policy`: an unknown `mode` or `duplicate_policy`."),
+            "500": internal()
+        }
+    })
+}
+
+fn revert() -> Value {
+    json!({
+        "tags": ["imports"],
+        "operationId": "revertImport",
+        "summary": "Undo an applied import",
+        "description": "In one transaction, removes the leads the import created and restores every field it updated (even `updated_at`). Leads changed since the import are not overwritten silently: without a decision the answer is 409 `import.revert_conflicts` listing them; send `on_conflict: keep` to leave them as they are or `overwrite` to revert them too. Reverting a reverted import answers its summary again.",
+        "requestBody": { "required": false, "content": json_content(schema_ref("RevertRequest")) },
+        "responses": {
+            "200": ok("Reverted: the summary with `status: reverted` and `revert_result`.", schema_ref("ImportSummary")),
+            "400": error("`request.invalid_json`: the body is not a revert request."),
+            "401": unauthenticated(),
+            "403": cross_site_or(""),
+            "404": not_found("import"),
+            "409": { "description": "`import.revert_conflicts`: leads changed since the import; the error object also has `total` and `conflicts` (the first 100). `import.not_applied`, `import.apply_in_progress`, `import.busy`: the state does not allow a revert now.", "content": json_content(schema_ref("RevertConflictError")) },
+            "422": error("`revert.invalid_choice`: an unknown `on_conflict`."),
+            "500": internal()
+        }
+    })
+}
+
+fn report(format: &str) -> Value {
+    let (media, what) = if format == "csv" {
+        ("text/csv", "CSV, UTF-8 with a BOM, one line per issue: Row, Row id, Row status, Field, Column, Level, Code, Original value, Normalized value, Message, Hint. Cells starting with = + - @, tab, CR or LF are prefixed with `'` so no spreadsheet runs them.")
+    } else {
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX with two sheets, every cell text: “Fix these rows” (Row id, Row, Row status, Problems, then the current value of each mapped field — fix it and upload it back to `/corrections`) and “Issues” (as the CSV).")
+    };
+    json!({
+        "tags": ["imports"],
+        "operationId": if format == "csv" { "importReportCsv" } else { "importReportXlsx" },
+        "summary": format!("The error report as {}", format.to_uppercase()),
+        "description": format!("Every row with issues. {what} An applied import serves the report stored when it was applied; otherwise it is generated from the current rows, streamed. Downloads are audited."),
+        "responses": {
+            "200": { "description": "The report, as an attachment.", "content": { media: { "schema": { "type": "string", "format": "binary" } } } },
+            "401": unauthenticated(),
+            "404": not_found("import"),
+            "500": internal()
+        }
+    })
+}
+
+fn corrections() -> Value {
+    json!({
+        "tags": ["imports"],
+        "operationId": "uploadCorrections",
+        "summary": "Upload a fixed error report back to its import",
+        "description": "Multipart `file`: the XLSX error report of this import (or its “Fix these rows” sheet saved as CSV) after fixing values in a spreadsheet program. Rows are found by “Row id”; cells that differ from the row's current value become edits, revalidated like any other edit.",
+        "requestBody": {
+            "required": true,
+            "content": { "multipart/form-data": { "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": { "file": { "type": "string", "format": "binary" } }
+            } } }
+        },
+        "responses": {
+            "200": ok("What changed and the import's new stats.", schema_ref("CorrectionResult")),
+            "400": error("`request.invalid`: no file field."),
+            "401": unauthenticated(),
+            "403": cross_site_or(""),
+            "404": not_found("import"),
+            "409": error("`import.not_editable`: the import is no longer `staged`."),
+            "413": error("`file.too_large`: over the upload limit."),
+            "415": error("`request.not_multipart`: the body is not multipart/form-data."),
+            "422": error("`corrections.no_row_id`: the file has no “Row id” column; `corrections.no_fields`: none of its columns is a field; or the file cannot be read (intake codes such as `file.unreadable`)."),
+            "500": internal()
+        }
+    })
+}
+
 fn remap() -> Value {
     json!({
         "tags": ["imports"],
@@ -793,7 +917,7 @@ fn schemas() -> Value {
     }));
     s.insert("ImportSummary".into(), json!({
         "type": "object",
-        "required": ["id", "status", "source", "created_by", "created_at", "config_version", "file", "mapping", "stats", "file_issues"],
+        "required": ["id", "status", "source", "created_by", "created_at", "config_version", "file", "mapping", "stats", "file_issues", "mode", "duplicate_policy", "fill_empty_only", "progress", "result", "failure", "applied_by", "applied_at", "reverted_by", "reverted_at", "revert_result", "already_imported"],
         "properties": {
             "id": { "type": "string", "format": "uuid" },
             "status": { "type": "string", "enum": ["validating", "staged", "applying", "applied", "failed", "reverted"] },
@@ -804,7 +928,126 @@ fn schemas() -> Value {
             "file": schema_ref("FileSummary"),
             "mapping": schema_ref("MappingView"),
             "stats": schema_ref("Stats"),
-            "file_issues": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level issues." }
+            "file_issues": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level issues." },
+            "mode": { "type": ["string", "null"], "enum": ["valid_only", "all", null], "description": "Once an apply was requested." },
+            "duplicate_policy": { "type": ["string", "null"], "enum": ["skip", "update", "upsert", null] },
+            "fill_empty_only": { "type": "boolean" },
+            "progress": nullable(schema_ref("Progress")),
+            "result": nullable(schema_ref("ApplyResult")),
+            "failure": { "type": ["string", "null"], "description": "Why the last apply failed (nothing was written)." },
+            "applied_by": { "type": ["string", "null"], "description": "Who asked for the apply (e-mail)." },
+            "applied_at": { "type": ["string", "null"], "format": "date-time" },
+            "reverted_by": { "type": ["string", "null"] },
+            "reverted_at": { "type": ["string", "null"], "format": "date-time" },
+            "revert_result": nullable(schema_ref("RevertResult")),
+            "already_imported": nullable(schema_ref("EarlierImport"))
+        }
+    }));
+    s.insert(
+        "Progress".into(),
+        json!({
+            "type": "object",
+            "required": ["done", "total"],
+            "description": "Rows written of the rows the apply will write.",
+            "properties": {
+                "done": { "type": "integer", "minimum": 0 },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }),
+    );
+    s.insert("ApplyResult".into(), json!({
+        "type": "object",
+        "required": ["inserted", "updated", "skipped", "failed", "unchanged", "duplicates_in_file", "excluded", "duration_ms"],
+        "description": "inserted + updated + skipped + failed = the file's rows.",
+        "properties": {
+            "inserted": { "type": "integer", "minimum": 0, "description": "New leads created." },
+            "updated": { "type": "integer", "minimum": 0, "description": "Existing leads changed." },
+            "skipped": { "type": "integer", "minimum": 0, "description": "Rows not written: duplicates the policy skipped, later occurrences in the file, unchanged leads, excluded and empty rows." },
+            "failed": { "type": "integer", "minimum": 0, "description": "Rows left out for errors (in the error report)." },
+            "unchanged": { "type": "integer", "minimum": 0 },
+            "duplicates_in_file": { "type": "integer", "minimum": 0 },
+            "excluded": { "type": "integer", "minimum": 0 },
+            "duration_ms": { "type": "integer", "minimum": 0 }
+        }
+    }));
+    s.insert("RevertResult".into(), json!({
+        "type": "object",
+        "required": ["removed", "restored", "kept", "missing"],
+        "properties": {
+            "removed": { "type": "integer", "minimum": 0, "description": "Created leads removed." },
+            "restored": { "type": "integer", "minimum": 0, "description": "Updated leads restored." },
+            "kept": { "type": "integer", "minimum": 0, "description": "Leads changed since the import, left as they are." },
+            "missing": { "type": "integer", "minimum": 0, "description": "Leads deleted since the import." }
+        }
+    }));
+    s.insert("EarlierImport".into(), json!({
+        "type": "object",
+        "required": ["import_id", "applied_at", "applied_by"],
+        "description": "An earlier import applied the same file with the same mapping and configuration version.",
+        "properties": {
+            "import_id": { "type": "string", "format": "uuid" },
+            "applied_at": { "type": "string", "format": "date-time" },
+            "applied_by": { "type": ["string", "null"] }
+        }
+    }));
+    s.insert("ApplyRequest".into(), json!({
+        "type": "object",
+        "properties": {
+            "mode": { "type": "string", "enum": ["valid_only", "all"], "default": "valid_only" },
+            "duplicate_policy": { "type": "string", "enum": ["skip", "update", "upsert"], "description": "Default: the configuration's policy." },
+            "fill_empty_only": { "type": "boolean", "default": false }
+        }
+    }));
+    s.insert("RevertRequest".into(), json!({
+        "type": "object",
+        "properties": {
+            "on_conflict": { "type": "string", "enum": ["abort", "keep", "overwrite"], "default": "abort" }
+        }
+    }));
+    s.insert(
+        "RevertConflictError".into(),
+        json!({
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": { "type": "string" },
+                        "message": { "type": "string" },
+                        "total": { "type": "integer", "minimum": 0 },
+                        "conflicts": { "type": "array", "items": {
+                            "type": "object",
+                            "required": ["lead_id", "action", "email", "fields"],
+                            "properties": {
+                                "lead_id": { "type": "string", "format": "uuid" },
+                                "action": { "type": "string", "enum": ["created", "updated"] },
+                                "email": { "type": ["string", "null"] },
+                                "fields": { "type": "array", "items": {
+                                    "type": "object",
+                                    "required": ["field", "imported", "current"],
+                                    "properties": {
+                                        "field": { "type": "string" },
+                                        "imported": {},
+                                        "current": {}
+                                    }
+                                } }
+                            }
+                        } }
+                    }
+                }
+            }
+        }),
+    );
+    s.insert("CorrectionResult".into(), json!({
+        "type": "object",
+        "required": ["rows_patched", "cells_changed", "rows_unknown", "stats"],
+        "properties": {
+            "rows_patched": { "type": "integer", "minimum": 0 },
+            "cells_changed": { "type": "integer", "minimum": 0 },
+            "rows_unknown": { "type": "integer", "minimum": 0, "description": "Lines whose Row id is not a row of this import." },
+            "stats": schema_ref("Stats")
         }
     }));
     s.insert("RowEdits".into(), json!({

@@ -178,3 +178,22 @@ pub async fn upload(
 pub async fn upload_fields_only(app: &Router, cookie: &str, fields: &[(&str, &str)]) -> Response {
     send(app, multipart_request(cookie, multipart_body(None, fields))).await
 }
+
+/// Uploads a file as multipart `file` to any path (e.g. a corrected report).
+pub async fn upload_to(
+    app: &Router,
+    cookie: &str,
+    path: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Response {
+    let req = Request::post(path)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(multipart_body(Some((file_name, bytes)), &[])))
+        .unwrap();
+    send(app, req).await
+}

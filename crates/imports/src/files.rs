@@ -73,6 +73,27 @@ impl FileStore {
         result.bytes().await.map_err(ImportError::internal)
     }
 
+    /// Streams a stored file in chunks, or `None` when it is not there (purged).
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> Result<
+        Option<futures::stream::BoxStream<'static, Result<bytes::Bytes, ImportError>>>,
+        ImportError,
+    > {
+        use futures::StreamExt;
+        match self.store.get(&StorePath::from(key)).await {
+            Ok(result) => Ok(Some(
+                result
+                    .into_stream()
+                    .map(|chunk| chunk.map_err(ImportError::internal))
+                    .boxed(),
+            )),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(ImportError::internal(e)),
+        }
+    }
+
     /// Removes a stored file (retention purge); a missing file is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), ImportError> {
         match self.store.delete(&StorePath::from(key)).await {

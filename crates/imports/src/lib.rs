@@ -1,9 +1,12 @@
 //! The import service: everything between an uploaded file and staged, validated rows —
 //! intake, mapping (presets first, then suggestions), validation with the company's active
-//! configuration, duplicate checks in the file and against the database, staging, paging.
+//! configuration, duplicate checks in the file and against the database, staging, paging —
+//! and from staged rows to leads: apply, revert, error reports and their round trip.
 //! Server functions and the REST API both call these functions; transports stay thin.
 
+pub mod apply;
 pub mod config;
+pub mod corrections;
 mod dry_run;
 mod duplicates;
 pub mod edits;
@@ -13,7 +16,9 @@ pub mod files;
 pub mod mapping;
 pub mod model;
 pub mod presets;
+pub mod reports;
 pub mod retention;
+pub mod revert;
 pub mod rows;
 mod tally;
 

@@ -125,4 +125,89 @@ pub struct ImportSummary {
     pub mapping: MappingView,
     pub stats: Stats,
     pub file_issues: serde_json::Value,
+    /// What was decided and what happened when it was applied or reverted.
+    #[serde(flatten)]
+    pub apply: ApplyInfo,
+}
+
+/// The apply side of an import's summary (empty while it is only staged).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApplyInfo {
+    /// `valid_only` or `all`, once an apply was requested.
+    pub mode: Option<String>,
+    /// `skip`, `update` or `upsert`.
+    pub duplicate_policy: Option<String>,
+    #[serde(default)]
+    pub fill_empty_only: bool,
+    /// Rows written so far of the rows to write, while (and after) applying.
+    pub progress: Option<Progress>,
+    /// What the apply did, once applied.
+    pub result: Option<ApplyResult>,
+    /// Why the last apply failed.
+    pub failure: Option<String>,
+    pub applied_by: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub applied_at: Option<time::OffsetDateTime>,
+    pub reverted_by: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub reverted_at: Option<time::OffsetDateTime>,
+    /// What the revert did, once reverted.
+    pub revert_result: Option<RevertResult>,
+    /// The same file, mapping and configuration were already applied by this import.
+    pub already_imported: Option<EarlierImport>,
+}
+
+/// Apply progress: rows written of rows to write.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What an apply did, row by row of the file.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApplyResult {
+    /// New leads created.
+    pub inserted: u64,
+    /// Existing leads changed.
+    pub updated: u64,
+    /// Rows not written: duplicates the policy skipped, later occurrences in the file,
+    /// unchanged leads, excluded and empty rows.
+    pub skipped: u64,
+    /// Rows left out because of errors (they are in the error report).
+    pub failed: u64,
+    /// Of `skipped`: rows that matched a lead which already had these values.
+    #[serde(default)]
+    pub unchanged: u64,
+    /// Of `skipped`: later occurrences of a lead earlier in the file.
+    #[serde(default)]
+    pub duplicates_in_file: u64,
+    /// Of `skipped`: rows the user excluded.
+    #[serde(default)]
+    pub excluded: u64,
+    /// Milliseconds the apply transaction took.
+    #[serde(default)]
+    pub duration_ms: u64,
+}
+
+/// What a revert did.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RevertResult {
+    /// Leads the import created, removed.
+    pub removed: u64,
+    /// Leads the import updated, restored.
+    pub restored: u64,
+    /// Leads changed since the import, left as they are (on request).
+    pub kept: u64,
+    /// Leads that were deleted since the import.
+    pub missing: u64,
+}
+
+/// An earlier import that applied the same file with the same mapping and configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EarlierImport {
+    pub import_id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub applied_at: time::OffsetDateTime,
+    pub applied_by: Option<String>,
 }

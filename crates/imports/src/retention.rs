@@ -1,8 +1,10 @@
-//! Retention: after the configured period an import's original file and staged rows are
-//! deleted; its history entry (counts, mapping, configuration version) stays.
+//! Retention: after the configured period an import's original file, error reports and
+//! staged rows are deleted; its history entry (counts, mapping, configuration version,
+//! result) and the before-images a revert needs stay.
 
 use time::{Duration, OffsetDateTime};
 
+use crate::reports::{self, ReportFormat};
 use crate::{ImportError, ImportService};
 
 /// Imports purged per call (the housekeeping loop calls again on its next tick).
@@ -17,8 +19,15 @@ pub async fn purge_expired(svc: &ImportService, days: u32) -> Result<usize, Impo
         // The file first: a crash in between leaves rows to purge again, never a row
         // pointing at a file that is gone without being marked.
         svc.files.delete(key).await?;
+        for format in [ReportFormat::Csv, ReportFormat::Xlsx] {
+            svc.files
+                .delete(&reports::storage_key(*company_id, *import_id, format))
+                .await?;
+        }
         let mut tx = svc.pool.begin().await?;
         store::imports::forget_data(&mut tx, *company_id, *import_id).await?;
+        store::apply::set_report_keys(&mut *tx, *company_id, *import_id, &serde_json::json!({}))
+            .await?;
         tx.commit().await?;
         tracing::info!(import = %import_id, "retention: original file and staged rows deleted");
     }

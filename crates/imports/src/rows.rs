@@ -30,7 +30,10 @@ pub async fn summary(
     import_id: Uuid,
 ) -> Result<ImportSummary, ImportError> {
     let record = load(pool, principal, import_id).await?;
-    to_summary(record)
+    let mut summaries = [to_summary(record)?];
+    crate::apply::attach_state(pool, principal.company_id, &mut summaries, true).await?;
+    let [summary] = summaries;
+    Ok(summary)
 }
 
 /// The company's imports, newest first.
@@ -47,7 +50,12 @@ pub async fn history(
         offset.max(0),
     )
     .await?;
-    records.into_iter().map(to_summary).collect()
+    let mut summaries = records
+        .into_iter()
+        .map(to_summary)
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::apply::attach_state(pool, principal.company_id, &mut summaries, false).await?;
+    Ok(summaries)
 }
 
 /// A page of staged rows.
@@ -182,5 +190,6 @@ fn to_summary(r: store::imports::ImportRecord) -> Result<ImportSummary, ImportEr
         },
         stats,
         file_issues: r.file_issues,
+        apply: Default::default(),
     })
 }

@@ -5,10 +5,12 @@
 //! `sqlx::query!`; the committed `.sqlx/` folder lets the crate build without a database.
 
 pub mod accounts;
+pub mod apply;
 pub mod audit;
 pub mod configs;
 pub mod error;
 pub mod imports;
+pub mod jobs;
 pub mod presets;
 
 pub use error::StoreError;

@@ -1,0 +1,471 @@
+//! Applying a staged import to `leads`: the request (checked and queued in one
+//! transaction, so two requests at once cannot both start), and the job that does the work
+//! in one database transaction with set-based statements, records a before-image of
+//! everything it changes, reports progress, and leaves nothing half-written when it fails.
+
+use std::time::{Duration, Instant};
+
+use rules::config::DedupeKeyKind;
+use serde::Deserialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::model::{ApplyInfo, ApplyResult, EarlierImport, ImportSummary, Progress, RevertResult};
+use crate::{ImportError, ImportService};
+
+/// Rows per statement pair (updates, inserts); progress is reported after each chunk.
+const CHUNK_ROWS: i32 = 10_000;
+/// How long a claimed job is ours without renewing the lease.
+const LEASE_SECS: f64 = 30.0;
+/// A job that crashed its worker this many times is given up on.
+const MAX_ATTEMPTS: i32 = 3;
+/// Upper bound for the apply transaction's statements (the pool's default is shorter).
+const APPLY_STATEMENT_TIMEOUT: &str = "15min";
+
+/// What the user asks for. Missing fields take the defaults: valid rows only, the
+/// configuration's duplicate policy, overwrite non-empty fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ApplyRequest {
+    pub mode: Option<String>,
+    pub duplicate_policy: Option<String>,
+    pub fill_empty_only: Option<bool>,
+}
+
+/// The answer to an apply request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ticket {
+    /// Queued as this job; run it (or let a worker run it).
+    Queued(Uuid),
+    /// The import was applied before; its first result stands.
+    AlreadyApplied,
+}
+
+/// Checks the request against the import's state and queues the apply job.
+#[tracing::instrument(skip_all, fields(import = %import_id))]
+pub async fn request(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    req: &ApplyRequest,
+) -> Result<Ticket, ImportError> {
+    principal.require_member()?;
+    let mode = req.mode.as_deref().unwrap_or("valid_only");
+    if !matches!(mode, "valid_only" | "all") {
+        return Err(ImportError::invalid(
+            "apply.invalid_mode",
+            format!("Unknown mode “{mode}”: use valid_only or all."),
+        ));
+    }
+    if let Some(policy) = req.duplicate_policy.as_deref() {
+        if !matches!(policy, "skip" | "update" | "upsert") {
+            return Err(ImportError::invalid(
+                "apply.invalid_policy",
+                format!("Unknown duplicate_policy “{policy}”: use skip, update or upsert."),
+            ));
+        }
+    }
+    let company_id = principal.company_id;
+    let mut tx = svc.pool.begin().await?;
+    // The row lock makes the status check and the move to `applying` one step: of two
+    // requests at the same moment, the second sees `applying` and is told.
+    let (status, _) = store::apply::lock_status(&mut tx, company_id, import_id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    match status.as_str() {
+        "staged" | "failed" => {}
+        "applied" => return Ok(Ticket::AlreadyApplied),
+        "applying" => {
+            return Err(ImportError::Conflict {
+                code: "import.apply_in_progress",
+                message: "This import is being applied right now; its progress is on its summary."
+                    .into(),
+            })
+        }
+        "reverted" => {
+            return Err(ImportError::Conflict {
+                code: "import.reverted",
+                message: "This import was reverted. Upload the file again to import it anew."
+                    .into(),
+            })
+        }
+        _ => {
+            return Err(ImportError::Conflict {
+                code: "import.not_ready",
+                message: "This import is still being validated; apply it when the dry run is done."
+                    .into(),
+            })
+        }
+    }
+    let record = store::imports::get_import(&mut *tx, company_id, import_id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    let policy = match req.duplicate_policy.as_deref() {
+        Some(p) => p.to_owned(),
+        None => {
+            let config =
+                crate::config::version(&svc.pool, company_id, record.config_version).await?;
+            policy_name(config.config.duplicates.policy)
+        }
+    };
+    if mode == "all" {
+        let errors = store::apply::count_error_rows(&mut *tx, company_id, import_id).await?;
+        if errors > 0 {
+            return Err(ImportError::Conflict {
+                code: "apply.errors_remain",
+                message: format!(
+                    "{errors} row(s) still have errors. Fix or exclude them, or import the valid rows only."
+                ),
+            });
+        }
+    }
+    let decision = store::apply::Decision {
+        mode,
+        duplicate_policy: &policy,
+        fill_empty_only: req.fill_empty_only.unwrap_or(false),
+    };
+    store::apply::start_applying(&mut tx, company_id, import_id, decision, principal.user_id)
+        .await?;
+    let job_id = Uuid::new_v4();
+    store::jobs::enqueue(
+        &mut tx,
+        &store::jobs::NewJob {
+            id: job_id,
+            company_id,
+            kind: "apply",
+            import_id: Some(import_id),
+            requested_by: Some(principal.user_id),
+            payload: serde_json::json!({
+                "mode": mode,
+                "duplicate_policy": policy,
+                "fill_empty_only": decision.fill_empty_only,
+            }),
+            progress_total: i64::from(record.total_rows),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ticket::Queued(job_id))
+}
+
+/// The configured default policy's API name.
+fn policy_name(policy: rules::config::DuplicatePolicy) -> String {
+    serde_json::to_value(policy)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "skip".into())
+}
+
+/// This process's name in `jobs.locked_by`.
+fn worker_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Claims and runs one job (`only` that one, if given). Answers whether a job ran.
+pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, ImportError> {
+    let worker = worker_id();
+    let Some(job) = store::jobs::claim(&svc.pool, &worker, LEASE_SECS, only).await? else {
+        return Ok(false);
+    };
+    let Some(import_id) = job.import_id else {
+        store::jobs::finish(&svc.pool, job.id, "failed", Some("job without an import")).await?;
+        return Ok(true);
+    };
+    if job.attempts > MAX_ATTEMPTS {
+        let reason = format!(
+            "The apply was interrupted {MAX_ATTEMPTS} times (the server stopped while it ran); nothing was written. Apply again."
+        );
+        store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
+        store::jobs::finish(&svc.pool, job.id, "failed", Some(&reason)).await?;
+        return Ok(true);
+    }
+    // Renew the lease while the apply runs; a crash stops the renewals, the lease runs out
+    // and another replica claims the job again.
+    let heartbeat = {
+        let pool = svc.pool.clone();
+        let worker = worker.clone();
+        let job_id = job.id;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs_f64(LEASE_SECS / 3.0)).await;
+                if let Err(e) = store::jobs::renew(&pool, job_id, &worker, LEASE_SECS).await {
+                    tracing::warn!(error = %e, job = %job_id, "could not renew the job's lease");
+                }
+            }
+        })
+    };
+    let outcome = run_apply(svc, &job, import_id).await;
+    heartbeat.abort();
+    match outcome {
+        Ok(Applied::Done) => store::jobs::finish(&svc.pool, job.id, "done", None).await?,
+        Ok(Applied::Busy) => {
+            // Another session holds the import's lock and is applying it; its lease
+            // decides what happens next.
+            tracing::info!(job = %job.id, "import locked by another worker; leaving the job");
+        }
+        Err(e) => {
+            let reason = failure_reason(&e);
+            tracing::error!(job = %job.id, import = %import_id, error = %e, "apply failed");
+            store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
+            store::jobs::finish(&svc.pool, job.id, "failed", Some(&e.to_string())).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Runs queued jobs and jobs whose worker died, until the process stops.
+pub async fn work_forever(svc: ImportService, idle: Duration) {
+    loop {
+        match run_next(&svc, None).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "job worker: could not run a job"),
+        }
+        tokio::time::sleep(idle).await;
+    }
+}
+
+/// What a user is told when an apply did not commit.
+fn failure_reason(e: &ImportError) -> String {
+    let text = e.to_string();
+    let cause = if text.contains("leads_company_email_norm_key") {
+        "another import created a lead with the same e-mail at the same time"
+    } else if text.contains("terminat")
+        || text.contains("connection")
+        || text.contains("closed")
+        || text.contains("broken pipe")
+    {
+        "the database connection was lost"
+    } else if text.contains("statement timeout") || text.contains("canceling statement") {
+        "the database took too long"
+    } else {
+        "the database refused a write"
+    };
+    format!("The apply stopped because {cause}; nothing was written. Apply again to retry.")
+}
+
+enum Applied {
+    Done,
+    Busy,
+}
+
+/// The apply transaction.
+#[tracing::instrument(skip_all, fields(import = %import_id, job = %job.id))]
+async fn run_apply(
+    svc: &ImportService,
+    job: &store::jobs::Job,
+    import_id: Uuid,
+) -> Result<Applied, ImportError> {
+    let started = Instant::now();
+    let company_id = job.company_id;
+    let policy = job.payload["duplicate_policy"]
+        .as_str()
+        .unwrap_or("skip")
+        .to_owned();
+    let fill_empty_only = job.payload["fill_empty_only"].as_bool().unwrap_or(false);
+    let mode = job.payload["mode"]
+        .as_str()
+        .unwrap_or("valid_only")
+        .to_owned();
+
+    let mut tx = svc.pool.begin().await?;
+    // Named so operators (and the test that kills it) can find the apply's session.
+    sqlx::query("SELECT set_config('application_name', $1, true)")
+        .bind(format!("lead-importer apply {import_id}"))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(&format!(
+        "SET LOCAL statement_timeout = '{APPLY_STATEMENT_TIMEOUT}'"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    if !store::apply::try_lock_import(&mut tx, import_id).await? {
+        return Ok(Applied::Busy);
+    }
+    let Some(status) = store::apply::status(&mut *tx, company_id, import_id).await? else {
+        return Err(ImportError::NotFound(format!("No import {import_id}.")));
+    };
+    if status != "applying" {
+        // Already applied (a retried job after a commit) or no longer wanted.
+        return Ok(Applied::Done);
+    }
+    let record = store::imports::get_import(&mut *tx, company_id, import_id)
+        .await?
+        .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    let config = crate::config::version(&svc.pool, company_id, record.config_version).await?;
+    let fields = &config.config.fields;
+    let spec = store::apply::UpdateSpec {
+        locked_columns: fields
+            .iter()
+            .filter(|f| f.locked && !f.custom)
+            .map(|f| f.key.clone())
+            .collect(),
+        locked_custom: fields
+            .iter()
+            .filter(|f| {
+                f.locked && (f.custom || !store::apply::LEAD_COLUMNS.contains(&f.key.as_str()))
+            })
+            .map(|f| f.key.clone())
+            .collect(),
+        fill_empty_only,
+    };
+    let keys = &config.config.duplicates.keys;
+    let by_email = keys.contains(&DedupeKeyKind::Email);
+    let by_phone = keys.contains(&DedupeKeyKind::Phone);
+
+    let mapping: crate::mapping::Mapping =
+        serde_json::from_value(record.mapping.clone()).map_err(ImportError::internal)?;
+    let field_columns: Vec<(String, Option<usize>)> = fields
+        .iter()
+        .map(|f| f.key.clone())
+        .zip(mapping.columns_for(fields))
+        .collect();
+
+    store::apply::create_apply_table(&mut tx).await?;
+    store::apply::fill_apply_table(&mut tx, company_id, import_id, &field_columns).await?;
+    store::apply::match_existing(&mut tx, company_id, by_email, by_phone).await?;
+    store::apply::mark_in_file_duplicates(&mut tx, by_phone).await?;
+    let to_write = store::apply::decide_actions(&mut tx, &policy).await?;
+    store::jobs::progress(&svc.pool, job.id, 0, to_write).await?;
+
+    let max_seq = store::apply::max_apply_seq(&mut tx).await?;
+    let (mut inserted, mut updated) = (0u64, 0u64);
+    let mut from = 0;
+    while from <= max_seq {
+        let to = from.saturating_add(CHUNK_ROWS);
+        updated +=
+            store::apply::apply_updates(&mut tx, company_id, import_id, (from, to), &spec).await?;
+        inserted += store::apply::apply_inserts(&mut tx, company_id, import_id, (from, to)).await?;
+        from = to;
+        let done: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM apply_rows WHERE action IN ('insert', 'update') AND seq < $1",
+        )
+        .bind(to)
+        .fetch_one(&mut *tx)
+        .await?;
+        store::jobs::progress(&svc.pool, job.id, done, to_write).await?;
+    }
+
+    let counts = store::apply::action_counts(&mut tx).await?;
+    let count = |action: &str| -> u64 {
+        counts
+            .iter()
+            .find(|(a, _)| a == action)
+            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    let failed = if mode == "valid_only" {
+        u64::try_from(store::apply::count_error_rows(&mut *tx, company_id, import_id).await?)
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let total = u64::try_from(record.total_rows).unwrap_or(0);
+    let stats: crate::model::Stats = serde_json::from_value(record.stats).unwrap_or_default();
+    let result = ApplyResult {
+        inserted,
+        updated,
+        skipped: total.saturating_sub(inserted + updated + failed),
+        failed,
+        unchanged: count("update").saturating_sub(updated),
+        duplicates_in_file: count("duplicate"),
+        excluded: stats.excluded_rows,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    };
+    let result_json = serde_json::to_value(result).map_err(ImportError::internal)?;
+    store::apply::mark_applied(&mut tx, company_id, import_id, &result_json).await?;
+    store::audit::record(
+        &mut *tx,
+        &store::audit::AuditEntry {
+            company_id: Some(company_id),
+            actor_id: job.requested_by,
+            action: "import.applied",
+            entity: "import",
+            entity_id: Some(import_id.to_string()),
+            diff: serde_json::json!({
+                "mode": mode,
+                "duplicate_policy": policy,
+                "fill_empty_only": fill_empty_only,
+                "result": result_json,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    store::jobs::progress(&svc.pool, job.id, to_write, to_write).await?;
+    tracing::info!(
+        target: "import_telemetry",
+        import_id = %import_id,
+        stage = "apply",
+        inserted = result.inserted,
+        updated = result.updated,
+        skipped = result.skipped,
+        failed = result.failed,
+        duration_ms = result.duration_ms,
+        "[ImportTelemetry] import applied"
+    );
+    // The reports are kept with the import; failing to write them does not undo the apply
+    // (they are generated on demand when missing).
+    if let Err(e) = crate::reports::store_reports(svc, company_id, import_id).await {
+        tracing::warn!(error = %e, import = %import_id, "could not store the error reports");
+    }
+    Ok(Applied::Done)
+}
+
+/// Fills the apply side of summaries: decision, progress, result, revert and, when
+/// `with_earlier`, an earlier application of the same file.
+pub async fn attach_state(
+    pool: &PgPool,
+    company_id: Uuid,
+    summaries: &mut [ImportSummary],
+    with_earlier: bool,
+) -> Result<(), ImportError> {
+    let ids: Vec<Uuid> = summaries.iter().map(|s| s.id).collect();
+    let states = store::apply::apply_states(pool, company_id, &ids).await?;
+    for summary in summaries.iter_mut() {
+        let Some(state) = states.iter().find(|s| s.import_id == summary.id) else {
+            continue;
+        };
+        let progress = match (state.progress_done, state.progress_total) {
+            (Some(done), Some(total)) => Some(Progress {
+                done: u64::try_from(done).unwrap_or(0),
+                total: u64::try_from(total).unwrap_or(0),
+            }),
+            _ => None,
+        };
+        summary.apply = ApplyInfo {
+            mode: state.mode.clone(),
+            duplicate_policy: state.duplicate_policy.clone(),
+            fill_empty_only: state.fill_empty_only,
+            progress,
+            result: state
+                .result
+                .clone()
+                .and_then(|r| serde_json::from_value(r).ok()),
+            failure: state.failure.clone(),
+            applied_by: state.applied_by_email.clone(),
+            applied_at: state.applied_at,
+            reverted_by: state.reverted_by_email.clone(),
+            reverted_at: state.reverted_at,
+            revert_result: state
+                .revert_result
+                .clone()
+                .and_then(|r| serde_json::from_value::<RevertResult>(r).ok()),
+            already_imported: None,
+        };
+        if with_earlier {
+            summary.apply.already_imported =
+                store::apply::earlier_apply(pool, company_id, summary.id)
+                    .await?
+                    .map(|e| EarlierImport {
+                        import_id: e.import_id,
+                        applied_at: e.applied_at,
+                        applied_by: e.applied_by_email,
+                    });
+        }
+    }
+    Ok(())
+}
