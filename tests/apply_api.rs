@@ -870,11 +870,19 @@ async fn an_applied_import_keeps_its_reports_and_another_company_sees_nothing(po
     let cookie = login_cookie(&app, MEMBER_EMAIL).await;
     let id = stage(&app, &cookie, "partners.csv", SCENARIO).await;
     apply_wait(&app, &cookie, &id, Value::Null).await;
-    let keys: Value = sqlx::query_scalar("SELECT report_keys FROM imports WHERE id = $1::uuid")
-        .bind(&id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    // The reports are written right after the apply's answer.
+    let mut keys = Value::Null;
+    for _ in 0..100 {
+        keys = sqlx::query_scalar("SELECT report_keys FROM imports WHERE id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        if keys["xlsx"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(
         keys["csv"].is_string() && keys["xlsx"].is_string(),
         "{keys}"

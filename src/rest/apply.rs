@@ -63,13 +63,7 @@ pub async fn apply(
     let status = match ticket {
         Ticket::AlreadyApplied => StatusCode::OK,
         Ticket::Queued(job) => {
-            // The job runs on its own task: a client that hangs up does not stop it.
-            let svc = state.imports.clone();
-            let run = tokio::spawn(async move {
-                if let Err(e) = imports::apply::run_next(&svc, Some(job)).await {
-                    tracing::error!(error = %e, %job, "apply job could not run");
-                }
-            });
+            let run = imports::apply::spawn_run(&state.imports, job);
             if query.wait {
                 run.await.map_err(|e| {
                     tracing::error!(error = %e, "apply task panicked");

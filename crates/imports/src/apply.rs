@@ -217,6 +217,17 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
     Ok(true)
 }
 
+/// Runs a queued job on its own task, so a caller that goes away (a client hanging up)
+/// does not stop it; await the handle to wait for the apply to finish.
+pub fn spawn_run(svc: &ImportService, job_id: Uuid) -> tokio::task::JoinHandle<()> {
+    let svc = svc.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run_next(&svc, Some(job_id)).await {
+            tracing::error!(error = %e, job = %job_id, "apply job could not run");
+        }
+    })
+}
+
 /// Runs queued jobs and jobs whose worker died, until the process stops.
 pub async fn work_forever(svc: ImportService, idle: Duration) {
     loop {
@@ -407,11 +418,15 @@ async fn run_apply(
         duration_ms = result.duration_ms,
         "[ImportTelemetry] import applied"
     );
-    // The reports are kept with the import; failing to write them does not undo the apply
-    // (they are generated on demand when missing).
-    if let Err(e) = crate::reports::store_reports(svc, company_id, import_id).await {
-        tracing::warn!(error = %e, import = %import_id, "could not store the error reports");
-    }
+    // The reports are kept with the import, written after the answer (a waiting script
+    // should not wait for them); if this fails or the process stops first, they are
+    // generated on demand instead.
+    let svc = svc.clone();
+    tokio::spawn(async move {
+        if let Err(e) = crate::reports::store_reports(&svc, company_id, import_id).await {
+            tracing::warn!(error = %e, import = %import_id, "could not store the error reports");
+        }
+    });
     Ok(Applied::Done)
 }
 

@@ -133,6 +133,9 @@ pub struct ImportSummaryView {
     pub mapping: MappingInfo,
     #[serde(default)]
     pub stats: ImportStats,
+    /// The apply side: decision, progress, result, revert.
+    #[serde(flatten)]
+    pub apply: ApplyView,
 }
 
 impl ImportSummaryView {
@@ -234,4 +237,116 @@ where
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+// ---------------------------------------------------------------------------------------
+// Applying and reverting (mirrors `imports::model::ApplyInfo` and friends).
+
+/// What was decided for an import and what happened when it was applied or reverted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ApplyView {
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub duplicate_policy: Option<String>,
+    #[serde(default)]
+    pub fill_empty_only: bool,
+    #[serde(default)]
+    pub progress: Option<ProgressView>,
+    #[serde(default)]
+    pub result: Option<ApplyResultView>,
+    #[serde(default)]
+    pub failure: Option<String>,
+    #[serde(default)]
+    pub applied_by: Option<String>,
+    #[serde(default)]
+    pub applied_at: Option<String>,
+    #[serde(default)]
+    pub reverted_by: Option<String>,
+    #[serde(default)]
+    pub reverted_at: Option<String>,
+    #[serde(default)]
+    pub revert_result: Option<RevertResultView>,
+    #[serde(default)]
+    pub already_imported: Option<EarlierImportView>,
+}
+
+/// Rows written of rows to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ProgressView {
+    pub done: u64,
+    pub total: u64,
+}
+
+impl ProgressView {
+    /// 0..=100.
+    pub fn percent(&self) -> u64 {
+        (self.done.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(100)
+    }
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ApplyResultView {
+    pub inserted: u64,
+    pub updated: u64,
+    pub skipped: u64,
+    pub failed: u64,
+    #[serde(default)]
+    pub unchanged: u64,
+    #[serde(default)]
+    pub duplicates_in_file: u64,
+    #[serde(default)]
+    pub excluded: u64,
+    #[serde(default)]
+    pub duration_ms: u64,
+}
+
+/// What a revert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RevertResultView {
+    pub removed: u64,
+    pub restored: u64,
+    pub kept: u64,
+    pub missing: u64,
+}
+
+/// An earlier import of the same file with the same mapping and configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierImportView {
+    pub import_id: String,
+    pub applied_at: String,
+    #[serde(default)]
+    pub applied_by: Option<String>,
+}
+
+/// A lead changed since the import, as a revert reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevertConflictView {
+    pub lead_id: String,
+    pub action: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldChangeView>,
+}
+
+/// One field of a conflicting lead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChangeView {
+    pub field: String,
+    #[serde(default)]
+    pub imported: serde_json::Value,
+    #[serde(default)]
+    pub current: serde_json::Value,
+}
+
+/// The answer of a revert: the reverted import, or the conflicts that need a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevertOutcomeView {
+    pub summary: Option<ImportSummaryView>,
+    pub conflicts_total: u64,
+    pub conflicts: Vec<RevertConflictView>,
 }

@@ -1,10 +1,12 @@
 //! Server functions: the UI's calls into the service layer. Each one decodes its input,
 //! checks the caller's role, calls a service function and maps the error; nothing more.
 
+pub mod apply;
 pub mod imports;
 pub mod session;
 pub mod users;
 
+pub use apply::{apply_import, revert_import, ApplyImport, RevertImport};
 pub use imports::{get_import, import_rows, list_imports};
 pub use session::{get_me, login, logout, Login, Logout};
 pub use users::{add_user, list_users, AddUser};

@@ -1,0 +1,330 @@
+//! The Summary step's apply panel: choose the mode and the duplicate policy, apply, follow
+//! the progress bar, read the result, download the error reports, and revert. It works as
+//! plain forms without JavaScript (the page reloads with the new state); with JavaScript it
+//! polls the import's summary while the apply runs.
+
+use leptos::prelude::*;
+
+use crate::model::{ApplyResultView, ImportSummaryView, RevertOutcomeView};
+use crate::server_fns::{get_import, ApplyImport, RevertImport};
+
+/// How often the panel asks for progress while an import is being applied.
+const POLL_MS: u64 = 700;
+
+/// Apply, progress, result and revert for one import.
+#[component]
+pub fn ApplyPanel(summary: ImportSummaryView) -> impl IntoView {
+    let current = RwSignal::new(summary);
+    let id = current.with_untracked(|s| s.id.clone());
+    let apply = ServerAction::<ApplyImport>::new();
+    let revert = ServerAction::<RevertImport>::new();
+    let conflicts: RwSignal<Option<RevertOutcomeView>> = RwSignal::new(None);
+
+    // Answers of the actions replace the summary (or show the revert conflicts).
+    Effect::new(move |_| {
+        if let Some(Ok(summary)) = apply.value().get() {
+            current.set(summary);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = revert.value().get() {
+            match outcome.summary.clone() {
+                Some(summary) => {
+                    conflicts.set(None);
+                    current.set(summary);
+                }
+                None => conflicts.set(Some(outcome)),
+            }
+        }
+    });
+    // While applying, poll the summary (effects run only in the browser).
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            if current.with(|s| s.status != "applying") {
+                return;
+            }
+            let id = id.clone();
+            let handle = set_interval_with_handle(
+                move || {
+                    let id = id.clone();
+                    leptos::task::spawn_local(async move {
+                        if let Ok(fresh) = get_import(id).await {
+                            if fresh.status != "applying"
+                                || current
+                                    .with_untracked(|s| s.apply.progress != fresh.apply.progress)
+                            {
+                                current.set(fresh);
+                            }
+                        }
+                    });
+                },
+                std::time::Duration::from_millis(POLL_MS),
+            );
+            if let Ok(handle) = handle {
+                on_cleanup(move || handle.clear());
+            }
+        });
+    }
+
+    let apply_error = move || {
+        apply
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="error-note" role="alert">{e.message}</p> })
+    };
+    let revert_error = move || {
+        revert
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="error-note" role="alert">{e.message}</p> })
+    };
+
+    view! {
+        <section class="apply-panel" aria-labelledby="apply-heading">
+            <h2 id="apply-heading">"Import"</h2>
+            {move || {
+                let s = current.get();
+                match s.status.as_str() {
+                    "staged" | "failed" => apply_form(&s, apply).into_any(),
+                    "applying" => progress_view(&s).into_any(),
+                    "applied" => applied_view(&s, revert).into_any(),
+                    "reverted" => reverted_view(&s).into_any(),
+                    _ => view! { <p class="muted">"The dry run is still running."</p> }.into_any(),
+                }
+            }}
+            {apply_error}
+            {revert_error}
+            {move || conflicts.get().map(|c| conflict_view(&id, c, revert))}
+            {move || report_links(&current.get())}
+        </section>
+    }
+}
+
+/// The decision form: what to import and what to do with existing leads.
+fn apply_form(s: &ImportSummaryView, apply: ServerAction<ApplyImport>) -> impl IntoView {
+    let stats = &s.stats;
+    let importable = stats
+        .total_rows
+        .saturating_sub(stats.error_rows + stats.empty_rows + stats.excluded_rows);
+    let policy = s
+        .apply
+        .duplicate_policy
+        .clone()
+        .unwrap_or_else(|| "skip".into());
+    let failure = s.apply.failure.clone().map(|f| {
+        view! {
+            <p class="error-note" role="alert">
+                <strong>"The last attempt did not import anything. "</strong>
+                {f}
+            </p>
+        }
+    });
+    let earlier = s.apply.already_imported.clone().map(|e| {
+        let who = e.applied_by.unwrap_or_else(|| "someone".into());
+        let when = e
+            .applied_at
+            .replacen('T', " ", 1)
+            .chars()
+            .take(16)
+            .collect::<String>();
+        view! {
+            <p class="notice" role="status">
+                "This file was already imported with the same mapping and rules on " {when}
+                " by " {who} ". "
+                <a href=format!("/imports/{}", e.import_id)>"See that import"</a>
+                ". With “Skip existing leads”, nothing new is created."
+            </p>
+        }
+    });
+    let checked = move |value: &str| policy == value;
+    let has_errors = stats.error_rows > 0;
+    let in_db = stats.duplicate_in_db;
+    let fill_empty_only = s.apply.fill_empty_only;
+    let id = s.id.clone();
+    view! {
+        {failure}
+        {earlier}
+        <ActionForm action=apply attr:class="apply-form">
+            <input type="hidden" name="id" value=id/>
+            <fieldset>
+                <legend>"Which rows"</legend>
+                <label>
+                    <input type="radio" name="mode" value="valid_only" checked=true/>
+                    " Rows without errors (" {importable} "); rows with errors go to the error report"
+                </label>
+                <label>
+                    <input type="radio" name="mode" value="all" disabled=has_errors/>
+                    " All rows — only once no row has errors"
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"Leads that already exist (" {in_db} " in this file)"</legend>
+                <label>
+                    <input type="radio" name="duplicate_policy" value="skip" checked=checked("skip")/>
+                    " Skip them: only create new leads"
+                </label>
+                <label>
+                    <input type="radio" name="duplicate_policy" value="update" checked=checked("update")/>
+                    " Update them: create nothing new"
+                </label>
+                <label>
+                    <input type="radio" name="duplicate_policy" value="upsert" checked=checked("upsert")/>
+                    " Update them and create new leads"
+                </label>
+                <label>
+                    <input type="checkbox" name="fill_empty_only" value="on" checked=fill_empty_only/>
+                    " When updating, only fill fields that are empty"
+                </label>
+            </fieldset>
+            <button type="submit" class="primary" disabled=move || apply.pending().get()>
+                {move || if apply.pending().get() { "Starting…" } else { "Import leads" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The progress bar while applying.
+fn progress_view(s: &ImportSummaryView) -> impl IntoView {
+    let p = s.apply.progress.unwrap_or_default();
+    view! {
+        <div class="apply-progress" role="status" aria-live="polite">
+            <label for="apply-progress-bar">"Importing…"</label>
+            <progress id="apply-progress-bar" max=p.total.max(1) value=p.done aria-label="Import progress">
+                {p.percent()} "%"
+            </progress>
+            <p class="muted">{p.done} " of " {p.total} " leads written"</p>
+        </div>
+    }
+}
+
+/// The result of an applied import and the revert button.
+fn applied_view(s: &ImportSummaryView, revert: ServerAction<RevertImport>) -> impl IntoView {
+    let r = s.apply.result.unwrap_or_default();
+    let who = s.apply.applied_by.clone().unwrap_or_default();
+    let when = short_time(s.apply.applied_at.as_deref());
+    let id = s.id.clone();
+    view! {
+        <p class="success-note" role="status">"Imported " {when} " by " {who} "."</p>
+        {result_list(r)}
+        <ActionForm action=revert attr:class="revert-form">
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="on_conflict" value="abort"/>
+            <button type="submit" class="danger" disabled=move || revert.pending().get()>
+                "Revert this import"
+            </button>
+            <span class="muted">" Removes the leads it created and restores the ones it updated."</span>
+        </ActionForm>
+    }
+}
+
+fn result_list(r: ApplyResultView) -> impl IntoView {
+    view! {
+        <dl class="result-counts" aria-label="Import result">
+            <div><dt>"Created"</dt><dd>{r.inserted}</dd></div>
+            <div><dt>"Updated"</dt><dd>{r.updated}</dd></div>
+            <div><dt>"Skipped"</dt><dd>{r.skipped}</dd></div>
+            <div><dt>"Left out (errors)"</dt><dd>{r.failed}</dd></div>
+        </dl>
+        <p class="muted">
+            "Skipped: " {r.duplicates_in_file} " repeated in the file, " {r.unchanged}
+            " already up to date, " {r.excluded} " excluded; the rest were existing or new leads the policy left alone."
+        </p>
+    }
+}
+
+/// What a revert did.
+fn reverted_view(s: &ImportSummaryView) -> impl IntoView {
+    let r = s.apply.revert_result.unwrap_or_default();
+    let who = s.apply.reverted_by.clone().unwrap_or_default();
+    let when = short_time(s.apply.reverted_at.as_deref());
+    view! {
+        <p class="notice" role="status">"Reverted " {when} " by " {who} "."</p>
+        <dl class="result-counts" aria-label="Revert result">
+            <div><dt>"Removed"</dt><dd>{r.removed}</dd></div>
+            <div><dt>"Restored"</dt><dd>{r.restored}</dd></div>
+            <div><dt>"Kept (changed since)"</dt><dd>{r.kept}</dd></div>
+            <div><dt>"Already deleted"</dt><dd>{r.missing}</dd></div>
+        </dl>
+    }
+}
+
+/// Leads changed since the import, and the two ways to go on.
+fn conflict_view(
+    id: &str,
+    c: RevertOutcomeView,
+    revert: ServerAction<RevertImport>,
+) -> impl IntoView {
+    let id = id.to_owned();
+    let id2 = id.clone();
+    let rows = c
+        .conflicts
+        .into_iter()
+        .map(|lead| {
+            let fields = lead
+                .fields
+                .iter()
+                .map(|f| format!("{}: {} → {}", f.field, text(&f.imported), text(&f.current)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            view! {
+                <li>
+                    <strong>{lead.email.unwrap_or_else(|| lead.lead_id.clone())}</strong>
+                    " (" {lead.action} " by the import) — " {fields}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="revert-conflicts" role="region" aria-label="Revert conflicts">
+            <p role="alert">
+                {c.conflicts_total} " lead(s) were changed after this import. Nothing was reverted yet."
+            </p>
+            <ul>{rows}</ul>
+            <div class="actions">
+                <ActionForm action=revert>
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="on_conflict" value="keep"/>
+                    <button type="submit">"Revert the rest, keep their changes"</button>
+                </ActionForm>
+                <ActionForm action=revert>
+                    <input type="hidden" name="id" value=id2/>
+                    <input type="hidden" name="on_conflict" value="overwrite"/>
+                    <button type="submit" class="danger">"Revert everything, overwrite their changes"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+/// Download links for the error reports (the import's rows with issues).
+fn report_links(s: &ImportSummaryView) -> impl IntoView {
+    let with_issues = s.stats.error_rows + s.stats.warning_rows;
+    (with_issues > 0).then(|| {
+        view! {
+            <p class="downloads">
+                "Error report (" {with_issues} " rows with issues): "
+                <a href=format!("/api/imports/{}/report.xlsx", s.id) download="">"Excel (.xlsx)"</a>
+                " · "
+                <a href=format!("/api/imports/{}/report.csv", s.id) download="">"CSV"</a>
+            </p>
+        }
+    })
+}
+
+fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(empty)".into(),
+        serde_json::Value::String(s) if s.is_empty() => "(empty)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `2024-05-01 14:03` from an RFC 3339 time.
+fn short_time(t: Option<&str>) -> String {
+    t.map(|t| t.replacen('T', " ", 1).chars().take(16).collect())
+        .unwrap_or_default()
+}

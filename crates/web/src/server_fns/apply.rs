@@ -1,0 +1,60 @@
+//! Applying and reverting an import from the UI. Thin like the REST handlers: the caller's
+//! principal, one service call, the error mapped; the apply job runs on its own task and
+//! the page follows its progress through `get_import`.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{ImportSummaryView, RevertOutcomeView};
+
+/// Starts applying an import: `mode` `valid_only` | `all`, `duplicate_policy` `skip` |
+/// `update` | `upsert`; `fill_empty_only` is a checkbox (present = on). Answers the
+/// summary (status `applying`, or `applied` if it was applied before).
+#[server(prefix = "/api/fn", endpoint = "imports/apply")]
+pub async fn apply_import(
+    id: String,
+    mode: String,
+    duplicate_policy: String,
+    fill_empty_only: Option<String>,
+) -> Result<ImportSummaryView, AppError> {
+    use crate::server::{app_state, require_principal};
+    let principal = require_principal()?;
+    let state = app_state()?;
+    let id = super::imports::parse_id(&id)?;
+    let request = ::imports::apply::ApplyRequest {
+        mode: Some(mode),
+        duplicate_policy: Some(duplicate_policy),
+        fill_empty_only: Some(fill_empty_only.is_some_and(|v| v != "false")),
+    };
+    let ticket = ::imports::apply::request(&state.imports, &principal, id, &request).await?;
+    if let ::imports::apply::Ticket::Queued(job) = ticket {
+        // Not awaited: the page polls the summary for progress.
+        drop(::imports::apply::spawn_run(&state.imports, job));
+    }
+    super::imports::mirror(::imports::rows::summary(&state.pool, &principal, id).await?)
+}
+
+/// Reverts an applied import. `on_conflict`: `abort` (list leads changed since), `keep`
+/// or `overwrite`.
+#[server(prefix = "/api/fn", endpoint = "imports/revert")]
+pub async fn revert_import(id: String, on_conflict: String) -> Result<RevertOutcomeView, AppError> {
+    use crate::server::{app_state, require_principal};
+    let principal = require_principal()?;
+    let state = app_state()?;
+    let id = super::imports::parse_id(&id)?;
+    let request = ::imports::revert::RevertRequest {
+        on_conflict: Some(on_conflict),
+    };
+    match ::imports::revert::revert(&state.imports, &principal, id, &request).await? {
+        ::imports::revert::Reverted::Done(summary) => Ok(RevertOutcomeView {
+            summary: Some(super::imports::mirror(*summary)?),
+            conflicts_total: 0,
+            conflicts: Vec::new(),
+        }),
+        ::imports::revert::Reverted::Conflicts(found) => Ok(RevertOutcomeView {
+            summary: None,
+            conflicts_total: found.total,
+            conflicts: super::imports::mirror(found.conflicts)?,
+        }),
+    }
+}
