@@ -43,7 +43,8 @@ CREATE TABLE import_changes (
     CONSTRAINT import_changes_action_check CHECK (action IN ('created', 'updated')),
     CONSTRAINT import_changes_before_check CHECK ((action = 'created') = (before IS NULL))
 );
-CREATE INDEX import_changes_lead_idx ON import_changes (company_id, lead_id);
+-- No index by lead: every query goes through the import (the primary key), and an apply
+-- writes one row here per lead it touches, so each extra index costs on the hot path.
 
 -- Background work. A job is claimed with FOR UPDATE SKIP LOCKED and leased until
 -- `locked_until`; the runner renews the lease while it works, so a crashed replica's job

@@ -337,8 +337,11 @@ async fn run_apply(
         .collect();
 
     store::apply::create_apply_table(&mut tx).await?;
-    store::apply::fill_apply_table(&mut tx, company_id, import_id, &field_columns).await?;
-    store::apply::match_existing(&mut tx, company_id, by_email, by_phone).await?;
+    store::apply::fill_apply_table(&mut tx, company_id, import_id, &field_columns, by_email)
+        .await?;
+    if by_phone {
+        store::apply::match_by_phone(&mut tx, company_id).await?;
+    }
     store::apply::mark_in_file_duplicates(&mut tx, by_phone).await?;
     let to_write = store::apply::decide_actions(&mut tx, &policy).await?;
     store::jobs::progress(&svc.pool, job.id, 0, to_write).await?;

@@ -273,12 +273,15 @@ pub async fn create_apply_table(conn: &mut PgConnection) -> Result<(), StoreErro
 /// the ones the dry run checked. `provided` lists the fields the file (or an edit) gave a
 /// value: an update only touches those, so a configured default ("status: new") fills new
 /// leads but never overwrites an existing lead. `fields` pairs every field key with the
-/// 0-based source column mapped to it. Returns how many rows were copied.
+/// 0-based source column mapped to it. With `match_email`, each row is linked in the same
+/// pass to the existing lead with its e-mail (one join, no second pass over the rows).
+/// Returns how many rows were copied.
 pub async fn fill_apply_table(
     conn: &mut PgConnection,
     company_id: Uuid,
     import_id: Uuid,
     fields: &[(String, Option<usize>)],
+    match_email: bool,
 ) -> Result<u64, StoreError> {
     let names: String = LEAD_COLUMNS.iter().map(|c| format!("{c}, ")).collect();
     let values: String = LEAD_COLUMNS
@@ -286,17 +289,20 @@ pub async fn fill_apply_table(
         .map(|c| format!("NULLIF(r.normalized->>'{c}', ''), "))
         .collect();
     let sql = format!(
-        "INSERT INTO apply_rows (seq, email_norm, phone_e164, provided, {names} custom)
-         SELECT r.seq,
-                COALESCE((SELECT substr(k, 7) FROM unnest(r.keys) AS k WHERE k LIKE 'email:%' LIMIT 1),
-                         lower(NULLIF(r.normalized->>'email', ''))),
-                (SELECT substr(k, 7) FROM unnest(r.keys) AS k WHERE k LIKE 'phone:%' LIMIT 1),
+        "INSERT INTO apply_rows (seq, email_norm, phone_e164, lead_id, provided, {names} custom)
+         SELECT r.seq, k.email_norm, k.phone_e164, l.id,
                 ARRAY(SELECT f.key FROM unnest($4::text[], $5::int[]) AS f(key, col)
                       WHERE CASE WHEN r.edits ? f.key THEN COALESCE(r.edits->>f.key, '') <> ''
                                  ELSE f.col >= 0 AND btrim(COALESCE(r.original->>f.col, '')) <> '' END),
                 {values}
                 jsonb_strip_nulls(r.normalized - $3::text[])
          FROM import_rows r
+         CROSS JOIN LATERAL (
+             SELECT COALESCE((SELECT substr(k, 7) FROM unnest(r.keys) AS k WHERE k LIKE 'email:%' LIMIT 1),
+                             lower(NULLIF(r.normalized->>'email', ''))) AS email_norm,
+                    (SELECT substr(k, 7) FROM unnest(r.keys) AS k WHERE k LIKE 'phone:%' LIMIT 1) AS phone_e164
+         ) k
+         LEFT JOIN leads l ON $6 AND l.company_id = $1 AND l.email_norm = k.email_norm
          WHERE r.company_id = $1 AND r.import_id = $2 AND NOT r.excluded
            AND r.status <> 'error' AND NOT ('row.empty' = ANY(r.codes))"
     );
@@ -312,46 +318,26 @@ pub async fn fill_apply_table(
         .bind(&builtin)
         .bind(&keys)
         .bind(&columns)
-        .execute(&mut *conn)
-        .await?;
-    // Temporary tables are never auto-analysed; without statistics the planner would
-    // guess a handful of rows and pick nested loops over a million leads.
-    sqlx::query("ANALYZE apply_rows")
+        .bind(match_email)
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }
 
-/// Links rows to the existing leads they duplicate: by e-mail first, then (for rows still
-/// unmatched) by phone, the oldest lead with that number — the same order the dry run used.
-pub async fn match_existing(
-    conn: &mut PgConnection,
-    company_id: Uuid,
-    by_email: bool,
-    by_phone: bool,
-) -> Result<(), StoreError> {
-    if by_email {
-        sqlx::query(
-            "UPDATE apply_rows a SET lead_id = l.id FROM leads l
-             WHERE l.company_id = $1 AND a.email_norm IS NOT NULL AND l.email_norm = a.email_norm",
-        )
-        .bind(company_id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    if by_phone {
-        sqlx::query(
-            "UPDATE apply_rows a SET lead_id = p.id
-             FROM (SELECT DISTINCT ON (l.phone_e164) l.phone_e164, l.id FROM leads l
-                   WHERE l.company_id = $1 AND l.phone_e164 IN
-                         (SELECT phone_e164 FROM apply_rows WHERE lead_id IS NULL AND phone_e164 IS NOT NULL)
-                   ORDER BY l.phone_e164, l.created_at, l.id) p
-             WHERE a.lead_id IS NULL AND a.phone_e164 = p.phone_e164",
-        )
-        .bind(company_id)
-        .execute(&mut *conn)
-        .await?;
-    }
+/// Links rows no e-mail matched to the oldest existing lead with their phone — the same
+/// order (e-mail, then phone) the dry run used.
+pub async fn match_by_phone(conn: &mut PgConnection, company_id: Uuid) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE apply_rows a SET lead_id = p.id
+         FROM (SELECT DISTINCT ON (l.phone_e164) l.phone_e164, l.id FROM leads l
+               WHERE l.company_id = $1 AND l.phone_e164 IN
+                     (SELECT phone_e164 FROM apply_rows WHERE lead_id IS NULL AND phone_e164 IS NOT NULL)
+               ORDER BY l.phone_e164, l.created_at, l.id) p
+         WHERE a.lead_id IS NULL AND a.phone_e164 = p.phone_e164",
+    )
+    .bind(company_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -474,23 +460,22 @@ pub async fn apply_updates(
     new_values.push(custom_expr);
     old_values.push("l.custom".into());
 
+    // The before-image comes from a second reference to the lead (`old`) in the same
+    // statement: it reads the row as it was before this UPDATE, so no extra pass is needed.
     let sql = format!(
-        "WITH target AS (
-             SELECT * FROM apply_rows WHERE action = 'update' AND seq >= $3 AND seq < $4
-         ), before AS (
-             SELECT l.id, {before} || jsonb_build_object('updated_at', l.updated_at) AS image
-             FROM leads l JOIN target t ON t.lead_id = l.id WHERE l.company_id = $1
-         ), changed AS (
+        "WITH changed AS (
              UPDATE leads l SET {sets}, updated_at = now()
-             FROM target t
-             WHERE l.id = t.lead_id AND l.company_id = $1
+             FROM apply_rows t JOIN leads old ON old.id = t.lead_id
+             WHERE t.action = 'update' AND t.seq >= $3 AND t.seq < $4
+               AND l.id = t.lead_id AND l.company_id = $1
                AND ROW({new}) IS DISTINCT FROM ROW({old})
-             RETURNING l.id, t.seq, {after} AS image
+             RETURNING l.id, t.seq,
+                       {before} || jsonb_build_object('updated_at', old.updated_at) AS before,
+                       {after} AS after
          )
          INSERT INTO import_changes (company_id, import_id, lead_id, seq, action, before, after)
-         SELECT $1, $2, c.id, c.seq, 'updated', b.image, c.image
-         FROM changed c JOIN before b ON b.id = c.id",
-        before = image("l"),
+         SELECT $1, $2, id, seq, 'updated', before, after FROM changed",
+        before = image("old"),
         after = image("l"),
         sets = sets.join(", "),
         new = new_values.join(", "),
