@@ -11,9 +11,14 @@ use crate::server_fns::{get_import, ApplyImport, RevertImport};
 /// How often the panel asks for progress while an import is being applied.
 const POLL_MS: u64 = 700;
 
-/// Apply, progress, result and revert for one import.
+/// Apply, progress, result and revert for one import. With `decision` (mode, policy) the
+/// choice was made elsewhere on the page (the Summary step) and travels as hidden fields;
+/// without it the panel asks for both itself.
 #[component]
-pub fn ApplyPanel(summary: ImportSummaryView) -> impl IntoView {
+pub fn ApplyPanel(
+    summary: ImportSummaryView,
+    #[prop(optional, into)] decision: Option<Signal<(String, String)>>,
+) -> impl IntoView {
     let current = RwSignal::new(summary);
     let id = current.with_untracked(|s| s.id.clone());
     let apply = ServerAction::<ApplyImport>::new();
@@ -88,7 +93,7 @@ pub fn ApplyPanel(summary: ImportSummaryView) -> impl IntoView {
             {move || {
                 let s = current.get();
                 match s.status.as_str() {
-                    "staged" | "failed" => apply_form(&s, apply).into_any(),
+                    "staged" | "failed" => apply_form(&s, apply, decision).into_any(),
                     "applying" => progress_view(&s).into_any(),
                     "applied" => applied_view(&s, revert).into_any(),
                     "reverted" => reverted_view(&s).into_any(),
@@ -104,7 +109,11 @@ pub fn ApplyPanel(summary: ImportSummaryView) -> impl IntoView {
 }
 
 /// The decision form: what to import and what to do with existing leads.
-fn apply_form(s: &ImportSummaryView, apply: ServerAction<ApplyImport>) -> impl IntoView {
+fn apply_form(
+    s: &ImportSummaryView,
+    apply: ServerAction<ApplyImport>,
+    decision: Option<Signal<(String, String)>>,
+) -> impl IntoView {
     let stats = &s.stats;
     let importable = stats
         .total_rows
@@ -149,36 +158,48 @@ fn apply_form(s: &ImportSummaryView, apply: ServerAction<ApplyImport>) -> impl I
         {earlier}
         <ActionForm action=apply attr:class="apply-form">
             <input type="hidden" name="id" value=id/>
-            <fieldset>
-                <legend>"Which rows"</legend>
-                <label>
-                    <input type="radio" name="mode" value="valid_only" checked=true/>
-                    " Rows without errors (" {importable} "); rows with errors go to the error report"
-                </label>
-                <label>
-                    <input type="radio" name="mode" value="all" disabled=has_errors/>
-                    " All rows — only once no row has errors"
-                </label>
-            </fieldset>
-            <fieldset>
-                <legend>"Leads that already exist (" {in_db} " in this file)"</legend>
-                <label>
-                    <input type="radio" name="duplicate_policy" value="skip" checked=checked("skip")/>
-                    " Skip them: only create new leads"
-                </label>
-                <label>
-                    <input type="radio" name="duplicate_policy" value="update" checked=checked("update")/>
-                    " Update them: create nothing new"
-                </label>
-                <label>
-                    <input type="radio" name="duplicate_policy" value="upsert" checked=checked("upsert")/>
-                    " Update them and create new leads"
-                </label>
-                <label>
-                    <input type="checkbox" name="fill_empty_only" value="on" checked=fill_empty_only/>
-                    " When updating, only fill fields that are empty"
-                </label>
-            </fieldset>
+            {match decision {
+                Some(d) => view! {
+                    <input type="hidden" name="mode" value=move || d.get().0/>
+                    <input type="hidden" name="duplicate_policy" value=move || d.get().1/>
+                    <label class="choice">
+                        <input type="checkbox" name="fill_empty_only" value="on" checked=fill_empty_only/>
+                        " When updating existing leads, only fill fields that are empty"
+                    </label>
+                }.into_any(),
+                None => view! {
+                    <fieldset>
+                        <legend>"Which rows"</legend>
+                        <label>
+                            <input type="radio" name="mode" value="valid_only" checked=true/>
+                            " Rows without errors (" {importable} "); rows with errors go to the error report"
+                        </label>
+                        <label>
+                            <input type="radio" name="mode" value="all" disabled=has_errors/>
+                            " All rows — only once no row has errors"
+                        </label>
+                    </fieldset>
+                    <fieldset>
+                        <legend>"Leads that already exist (" {in_db} " in this file)"</legend>
+                        <label>
+                            <input type="radio" name="duplicate_policy" value="skip" checked=checked("skip")/>
+                            " Skip them: only create new leads"
+                        </label>
+                        <label>
+                            <input type="radio" name="duplicate_policy" value="update" checked=checked("update")/>
+                            " Update them: create nothing new"
+                        </label>
+                        <label>
+                            <input type="radio" name="duplicate_policy" value="upsert" checked=checked("upsert")/>
+                            " Update them and create new leads"
+                        </label>
+                        <label>
+                            <input type="checkbox" name="fill_empty_only" value="on" checked=fill_empty_only/>
+                            " When updating, only fill fields that are empty"
+                        </label>
+                    </fieldset>
+                }.into_any(),
+            }}
             <button type="submit" class="primary" disabled=move || apply.pending().get()>
                 {move || if apply.pending().get() { "Starting…" } else { "Import leads" }}
             </button>

@@ -1,4 +1,6 @@
-//! `/imports`: the company's imports, newest first, with their counts.
+//! `/imports`: the company's imports, newest first: who and when, the decision (mode,
+//! duplicate policy, configuration version), status, counts, the result of an apply and
+//! the most frequent issue codes. Each file name leads to the import's own page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,10 +61,14 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                         <th scope="col">"By"</th>
                         <th scope="col">"Created (UTC)"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col">"Mode / policy"</th>
+                        <th scope="col" class="num">"Config"</th>
                         <th scope="col" class="num">"Rows"</th>
                         <th scope="col" class="num">"Valid"</th>
                         <th scope="col" class="num">"Warnings"</th>
                         <th scope="col" class="num">"Errors"</th>
+                        <th scope="col">"Result"</th>
+                        <th scope="col">"Top issues"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -72,6 +78,24 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                             let created = i.created_short();
                             let href = format!("/imports/{}", i.id);
                             let status_class = format!("badge status-{}", i.status);
+                            let decision = match (&i.apply.mode, &i.apply.duplicate_policy) {
+                                (Some(m), Some(p)) => format!("{} / {}", m.replace('_', " "), p),
+                                _ => "—".into(),
+                            };
+                            let result = i.apply.result.map_or_else(
+                                || "—".to_owned(),
+                                |r| format!(
+                                    "{} created, {} updated, {} skipped, {} left out",
+                                    r.inserted, r.updated, r.skipped, r.failed
+                                ),
+                            );
+                            let top = i
+                                .stats
+                                .top_codes(3)
+                                .into_iter()
+                                .map(|(code, n)| format!("{code} ({n})"))
+                                .collect::<Vec<_>>()
+                                .join(", ");
                             view! {
                                 <tr>
                                     <th scope="row"><a href=href>{i.file.name}</a></th>
@@ -79,10 +103,14 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                                     <td>{i.created_by.unwrap_or_default()}</td>
                                     <td><time datetime=i.created_at>{created}</time></td>
                                     <td><span class=status_class>{i.status}</span></td>
+                                    <td>{decision}</td>
+                                    <td class="num">{format!("v{}", i.config_version)}</td>
                                     <td class="num">{i.stats.total_rows}</td>
                                     <td class="num">{i.stats.valid_rows}</td>
                                     <td class="num">{i.stats.warning_rows}</td>
                                     <td class="num">{i.stats.error_rows}</td>
+                                    <td>{result}</td>
+                                    <td class="small">{top}</td>
                                 </tr>
                             }
                         })
