@@ -13,9 +13,11 @@ pub mod files;
 pub mod mapping;
 pub mod model;
 pub mod presets;
+pub mod reread;
 pub mod retention;
 pub mod rows;
 mod tally;
+pub mod undo;
 
 pub use dry_run::{dry_run, DryRunOptions, Upload};
 pub use error::ImportError;

@@ -1,5 +1,5 @@
 //! Reading staged imports back: the summary, the history list and pages of rows filtered
-//! by status, field or issue code. Another company's import is simply not found.
+//! by status, field, issue code or a search text. Another company's import is simply not found.
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -21,6 +21,8 @@ pub struct RowQuery {
     pub field: Option<String>,
     /// Rows with an issue of this code.
     pub code: Option<String>,
+    /// Rows with a cell containing this text (original or edited, case-insensitive).
+    pub q: Option<String>,
 }
 
 /// The import's summary.
@@ -68,9 +70,11 @@ pub async fn page(
     }
     let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
     // While rows are still being staged the stored total is not final yet.
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let unfiltered = query.status.is_none()
         && query.field.is_none()
         && query.code.is_none()
+        && q.is_none()
         && record.status != "validating";
     let limit = if query.limit <= 0 {
         100
@@ -86,6 +90,7 @@ pub async fn page(
             status: query.status.as_deref(),
             field: query.field.as_deref(),
             code: query.code.as_deref(),
+            q,
         },
         offset,
         limit,
