@@ -1,5 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod grid;
 mod layout;
 mod stepper;
 

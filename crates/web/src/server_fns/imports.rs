@@ -45,6 +45,7 @@ pub async fn import_rows(query: RowsQuery) -> Result<RowPageView, AppError> {
             status: query.status,
             field: query.field,
             code: query.code,
+            q: query.q,
         },
     )
     .await?;
@@ -53,14 +54,16 @@ pub async fn import_rows(query: RowsQuery) -> Result<RowPageView, AppError> {
 
 /// An import id from the URL; a malformed one is simply not found.
 #[cfg(feature = "ssr")]
-fn parse_id(id: &str) -> Result<uuid::Uuid, AppError> {
+pub(crate) fn parse_id(id: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(id.trim())
         .map_err(|_| AppError::new("request.not_found", format!("No import {id}.")))
 }
 
 /// Converts a service type to its mirror in `crate::model` through JSON (same field names).
 #[cfg(feature = "ssr")]
-fn mirror<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: T) -> Result<U, AppError> {
+pub(crate) fn mirror<T: serde::Serialize, U: serde::de::DeserializeOwned>(
+    value: T,
+) -> Result<U, AppError> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
         .map_err(|e| {
