@@ -21,8 +21,6 @@ pub struct RowQuery {
     pub field: Option<String>,
     /// Rows with an issue of this code.
     pub code: Option<String>,
-    /// Rows with a cell containing this text (original or edited, case-insensitive).
-    pub q: Option<String>,
 }
 
 /// The import's summary.
@@ -59,6 +57,18 @@ pub async fn page(
     import_id: Uuid,
     query: &RowQuery,
 ) -> Result<RowPage, ImportError> {
+    search(pool, principal, import_id, query, None).await
+}
+
+/// A page of staged rows that also contain `text` in a cell (original or edited,
+/// case-insensitive) — the grid's search box.
+pub async fn search(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    query: &RowQuery,
+    text: Option<&str>,
+) -> Result<RowPage, ImportError> {
     let record = load(pool, principal, import_id).await?;
     if let Some(status) = query.status.as_deref() {
         if !matches!(status, "valid" | "warning" | "error") {
@@ -70,7 +80,7 @@ pub async fn page(
     }
     let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
     // While rows are still being staged the stored total is not final yet.
-    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let q = text.map(str::trim).filter(|q| !q.is_empty());
     let unfiltered = query.status.is_none()
         && query.field.is_none()
         && query.code.is_none()

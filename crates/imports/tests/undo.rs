@@ -78,15 +78,15 @@ async fn staged(pool: PgPool) -> Fixture {
 
 /// The seq of the row whose original cells contain `text`.
 async fn seq_of(f: &Fixture, text: &str) -> u32 {
-    let page = imports::rows::page(
+    let page = imports::rows::search(
         &f.svc.pool,
         &f.principal,
         f.import_id,
         &RowQuery {
             limit: 10,
-            q: Some(text.into()),
             ..RowQuery::default()
         },
+        Some(text),
     )
     .await
     .unwrap();
@@ -265,15 +265,15 @@ async fn the_search_filter_matches_original_and_edited_cells_but_not_wildcards(p
     let count = |q: &'static str| {
         let f = &f;
         async move {
-            imports::rows::page(
+            imports::rows::search(
                 &f.svc.pool,
                 &f.principal,
                 f.import_id,
                 &RowQuery {
                     limit: 10,
-                    q: Some(q.into()),
                     ..RowQuery::default()
                 },
+                Some(q),
             )
             .await
             .unwrap()

@@ -158,7 +158,7 @@ pub fn BulkBar(
                 </div>
                 <Show when=needs_field>
                     <div>
-                        <label for="bulk-field">"Column"</label>
+                        <label for="bulk-field">"Column to change"</label>
                         <select id="bulk-field" on:change=move |ev| field.set(event_target_value(&ev))>
                             {columns.iter().map(|c| {
                                 let f = c.field.clone();

@@ -292,10 +292,17 @@ pub fn Grid(
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            // The file's column name under the field's, unless they say the same.
+            let source = (!c.label.eq_ignore_ascii_case(&c.header)).then(|| {
+                view! {
+                    <span class="visually-hidden">" from column "</span>
+                    <span class="header-name">{c.header.clone()}</span>
+                }
+            });
             view! {
                 <div role="columnheader" aria-colindex=i + 3 class="gc" title=format!("{} ← column “{}”", c.label, c.header)>
                     <span class="field-label">{c.label.clone()}</span>
-                    <span class="header-name">{c.header.clone()}</span>
+                    {source}
                 </div>
             }
         })

@@ -29,7 +29,7 @@ const DELIMITERS: [(&str, &str); 4] = [
 ];
 
 #[component]
-pub fn FileStep(summary: ImportSummaryView) -> impl IntoView {
+pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let f = summary.file.clone();
     let is_text = f.encoding.is_some();
@@ -45,10 +45,22 @@ pub fn FileStep(summary: ImportSummaryView) -> impl IntoView {
         encoding: Some(encoding.get()).filter(|s| !s.is_empty()),
         delimiter: Some(delimiter.get()).filter(|s| !s.is_empty()),
     };
-    let preview = Resource::new(
-        move || (ctx.import_id.get(), overrides()),
-        |(id, o)| file_preview(id, o),
-    );
+    // The server's first read came with the page; other choices are read in the browser.
+    let preview = RwSignal::new(Some(
+        preview.ok_or_else(|| "The file could not be read.".to_owned()),
+    ));
+    let overrides_for_effect = overrides;
+    Effect::new(move |first: Option<()>| {
+        let o = overrides_for_effect();
+        if first.is_none() {
+            return;
+        }
+        preview.set(None);
+        let id = ctx.import_id.get_untracked();
+        leptos::task::spawn_local(async move {
+            preview.set(Some(file_preview(id, o).await.map_err(|e| e.message)));
+        });
+    });
     let navigate = leptos_router::hooks::use_navigate();
     let reread = move |_| {
         let mut o = overrides();
@@ -124,14 +136,11 @@ pub fn FileStep(summary: ImportSummaryView) -> impl IntoView {
         <section class="panel table-panel" aria-labelledby="header-heading">
             <h2 id="header-heading">"Header row"</h2>
             <p class="muted small">"The first rows as read. Choose the row that holds the column names."</p>
-            <Transition fallback=|| view! { <p class="loading">"Reading the first rows…"</p> }>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        Ok(p) => view! { <HeaderPicker preview=p header_row/> }.into_any(),
-                        Err(e) => view! { <ErrorNote message=e.message/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match preview.get() {
+                None => view! { <p class="loading">"Reading the first rows…"</p> }.into_any(),
+                Some(Ok(p)) => view! { <HeaderPicker preview=p header_row/> }.into_any(),
+                Some(Err(message)) => view! { <ErrorNote message/> }.into_any(),
+            }}
             <div class="actions">
                 <button type="button" class="button primary" on:click=reread disabled=move || busy.get()>
                     {move || if busy.get() { "Reading…" } else { "Read again with these choices" }}

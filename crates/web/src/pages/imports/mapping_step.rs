@@ -10,44 +10,22 @@ use leptos::prelude::*;
 use crate::components::{ErrorNote, WizardStep};
 use crate::model::{
     ColumnMappingView, ExplicitMappingView, ImportConfigView, ImportSummaryView, PresetInputView,
-    RowView, RowsQuery,
+    RowPageView, RowView,
 };
-use crate::server_fns::{import_config, import_rows, remap_import, save_preset};
+use crate::server_fns::{remap_import, save_preset};
 
 use super::wizard::{StepNav, WizardCtx};
 
-/// Rows read for sample values.
-const SAMPLE_ROWS: i64 = 25;
-
 #[component]
-pub fn MappingStep(summary: ImportSummaryView) -> impl IntoView {
-    let ctx = expect_context::<WizardCtx>();
-    let config = Resource::new(move || ctx.import_id.get(), import_config);
-    let samples = Resource::new(
-        move || ctx.import_id.get(),
-        |id| {
-            import_rows(RowsQuery {
-                import_id: id,
-                offset: 0,
-                limit: SAMPLE_ROWS,
-                ..RowsQuery::default()
-            })
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the mapping…"</p> }>
-            {move || {
-                let summary = summary.clone();
-                Suspend::new(async move {
-                    let config = config.await;
-                    let rows = samples.await.map(|p| p.rows).unwrap_or_default();
-                    match config {
-                        Ok(config) => view! { <MappingEditor summary config rows/> }.into_any(),
-                        Err(e) => view! { <ErrorNote message=e.message/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+pub fn MappingStep(
+    summary: ImportSummaryView,
+    config: Option<ImportConfigView>,
+    samples: Option<RowPageView>,
+) -> impl IntoView {
+    let rows = samples.map(|p| p.rows).unwrap_or_default();
+    match config {
+        Some(config) => view! { <MappingEditor summary config rows/> }.into_any(),
+        None => view! { <ErrorNote message="The configuration of this import could not be loaded.".to_owned()/> }.into_any(),
     }
 }
 
@@ -96,7 +74,7 @@ fn MappingEditor(
         .fields
         .iter()
         .map(|f| {
-            let required = !matches!(f.requirement, rules::config::Requirement::Off);
+            let required = matches!(f.requirement, rules::config::Requirement::Error);
             (f.key.clone(), f.label.clone(), required)
         })
         .collect();
@@ -125,8 +103,11 @@ fn MappingEditor(
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
                 match remap_import(id, mapping).await {
-                    Ok(_) => {
-                        navigate("?step=preview", Default::default());
+                    Ok(summary) => {
+                        navigate(
+                            &format!("/imports/{}?step=preview", summary.id),
+                            Default::default(),
+                        );
                         ctx.summary.refetch();
                     }
                     Err(e) => error.set(Some(e.message)),

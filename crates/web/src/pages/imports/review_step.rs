@@ -10,19 +10,16 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::grid::{BrowserCheck, BulkBar, EditQueue, Grid, GridColumn};
-use crate::components::{ErrorNote, WizardStep};
+use crate::components::WizardStep;
 use crate::model::{ImportSummaryView, RowPageView, RowView, RowsQuery};
-use crate::server_fns::{import_config, import_rows};
+use crate::server_fns::import_config;
 
 use super::filter::{describe, Filter};
 use super::preview_step::StatCards;
 use super::wizard::{StepNav, WizardCtx};
 
-/// Rows per page of the table without JavaScript.
-const PAGE_SIZE: i64 = 50;
-
 #[component]
-pub fn ReviewStep(summary: ImportSummaryView) -> impl IntoView {
+pub fn ReviewStep(summary: ImportSummaryView, rows: Option<RowPageView>) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let query = use_query_map();
     let filter = Memo::new(move |_| Filter::from_query(&query.read()));
@@ -39,13 +36,12 @@ pub fn ReviewStep(summary: ImportSummaryView) -> impl IntoView {
         })
         .collect();
     let queue = EditQueue::new(ctx.import_id.get_untracked(), ctx.stats);
-    let hydrated = RwSignal::new(false);
+    let hydrated = ctx.hydrated;
     // Effects run only in the browser: this switches to the grid after hydration, loads
     // the configuration for the browser's check and asks what undo would do.
     let mapping = summary.mapping.columns.clone();
     let labels = RwSignal::new(Vec::<(String, String)>::new());
     Effect::new(move |_| {
-        hydrated.set(true);
         queue.reload_undo_state();
         let id = ctx.import_id.get_untracked();
         let mapping = mapping.clone();
@@ -66,28 +62,6 @@ pub fn ReviewStep(summary: ImportSummaryView) -> impl IntoView {
             }
         });
     });
-    // The page-by-page table for the server render (and without JavaScript). In the
-    // browser the grid fetches its own pages, so this asks nothing once hydrated.
-    let static_rows = Resource::new_blocking(
-        move || {
-            let f = filter.get();
-            (!hydrated.get()).then(|| RowsQuery {
-                import_id: ctx.import_id.get(),
-                offset: f.offset,
-                limit: PAGE_SIZE,
-                status: f.status,
-                field: f.field,
-                code: f.code,
-                q: f.q,
-            })
-        },
-        |q| async move {
-            match q {
-                Some(q) => import_rows(q).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
     let codes: Vec<String> = summary.stats.by_code.keys().cloned().collect();
     let message = RwSignal::new(None::<Result<String, String>>);
     let grid_columns = columns.clone();
@@ -126,21 +100,10 @@ pub fn ReviewStep(summary: ImportSummaryView) -> impl IntoView {
                     <Grid queue columns=named query=q on_undo=undo on_redo=redo/>
                 }.into_any()
             } else {
-                let columns = columns.clone();
-                view! {
-                    <Suspense fallback=|| view! { <p class="loading">"Loading rows…"</p> }>
-                        {move || {
-                            let columns = columns.clone();
-                            Suspend::new(async move {
-                                match static_rows.await {
-                                    Ok(Some(rows)) => view! { <StaticRows rows columns filter=filter.get_untracked()/> }.into_any(),
-                                    Ok(None) => ().into_any(),
-                                    Err(e) => view! { <ErrorNote message=e.message/> }.into_any(),
-                                }
-                            })
-                        }}
-                    </Suspense>
-                }.into_any()
+                match rows.clone() {
+                    Some(rows) => view! { <StaticRows rows columns=columns.clone() filter=filter.get_untracked()/> }.into_any(),
+                    None => view! { <p class="loading">"Loading rows…"</p> }.into_any(),
+                }
             }}
         </section>
         <StepNav current=WizardStep::Review/>

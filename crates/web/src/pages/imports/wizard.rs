@@ -9,8 +9,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{AppLayout, ErrorNote, Stepper, WizardStep};
 use crate::error::AppError;
-use crate::model::{ImportStats, ImportSummaryView};
-use crate::server_fns::get_import;
+use crate::model::{
+    FilePreviewView, ImportConfigView, ImportStats, ImportSummaryView, OverridesView, RowPageView,
+    RowsQuery,
+};
+use crate::server_fns::{file_preview, get_import, import_config, import_rows};
+
+use super::filter::Filter;
 
 use super::file_step::FileStep;
 use super::mapping_step::MappingStep;
@@ -26,6 +31,39 @@ pub struct WizardCtx {
     pub summary: Resource<Result<ImportSummaryView, AppError>>,
     /// The live counts: edits and bulk actions update them without reloading the summary.
     pub stats: RwSignal<ImportStats>,
+    /// Set once the app has hydrated: from then on the browser does the work (the grid).
+    pub hydrated: RwSignal<bool>,
+}
+
+/// What the server loads for the current step, so the first render (and hydration) has it.
+/// Every resource is created at the top of the page, before anything suspends, so the
+/// browser finds the server's data for each of them while hydrating.
+#[derive(Clone, Default)]
+pub struct StepData {
+    /// Review: the page of rows for the table without JavaScript.
+    pub rows: Option<RowPageView>,
+    /// Mapping: the configuration's fields.
+    pub config: Option<ImportConfigView>,
+    /// Mapping: rows for sample values.
+    pub samples: Option<RowPageView>,
+    /// Upload: the file's first rows.
+    pub preview: Option<FilePreviewView>,
+}
+
+/// Rows per page of the table without JavaScript.
+pub const STATIC_PAGE_SIZE: i64 = 50;
+/// Rows read for the mapping's sample values.
+const SAMPLE_ROWS: i64 = 25;
+
+/// Runs `fetch` when the step needs it (`Some`), else answers `None` at once.
+async fn when<T, F>(input: Option<F>) -> Result<Option<T>, AppError>
+where
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    match input {
+        Some(f) => f.await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The page of one staged import.
@@ -38,10 +76,45 @@ pub fn ImportWizardPage() -> impl IntoView {
     // Blocking: the server sends the finished page, so it reads without JavaScript.
     let summary = Resource::new_blocking(move || import_id.get(), get_import);
     let stats = RwSignal::new(ImportStats::default());
+    let hydrated = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| hydrated.set(true));
+    let filter = Memo::new(move |_| Filter::from_query(&query.read()));
+    let rows = Resource::new_blocking(
+        move || {
+            let f = filter.get();
+            (step.get() == WizardStep::Review && !hydrated.get()).then(|| RowsQuery {
+                import_id: import_id.get(),
+                offset: f.offset,
+                limit: STATIC_PAGE_SIZE,
+                status: f.status,
+                field: f.field,
+                code: f.code,
+                q: f.q,
+            })
+        },
+        |q| when(q.map(import_rows)),
+    );
+    let for_mapping = move || (step.get() == WizardStep::Mapping).then(|| import_id.get());
+    let config = Resource::new_blocking(for_mapping, |id| when(id.map(import_config)));
+    let samples = Resource::new_blocking(for_mapping, |id| {
+        when(id.map(|id| {
+            import_rows(RowsQuery {
+                import_id: id,
+                limit: SAMPLE_ROWS,
+                ..RowsQuery::default()
+            })
+        }))
+    });
+    let preview = Resource::new_blocking(
+        move || (step.get() == WizardStep::Upload).then(|| import_id.get()),
+        |id| when(id.map(|id| file_preview(id, OverridesView::default()))),
+    );
     provide_context(WizardCtx {
         import_id,
         summary,
         stats,
+        hydrated,
     });
 
     view! {
@@ -49,10 +122,22 @@ pub fn ImportWizardPage() -> impl IntoView {
         <AppLayout children=move |_| view! {
             <Transition fallback=|| view! { <p class="loading">"Loading the import…"</p> }>
                 {move || Suspend::new(async move {
-                    match summary.await {
-                        Ok(s) => {
+                    let current = step.get();
+                    let loaded = async {
+                        Ok::<_, AppError>((
+                            summary.await?,
+                            StepData {
+                                rows: rows.await?,
+                                config: config.await?,
+                                samples: samples.await?,
+                                preview: preview.await?,
+                            },
+                        ))
+                    };
+                    match loaded.await {
+                        Ok((s, data)) => {
                             stats.set(s.stats.clone());
-                            view! { <Wizard summary=s step/> }.into_any()
+                            view! { <Wizard summary=s step=current data/> }.into_any()
                         }
                         Err(err) => view! {
                             <h1>"Import"</h1>
@@ -71,7 +156,7 @@ fn step_link(step: WizardStep) -> Option<String> {
 }
 
 #[component]
-fn Wizard(summary: ImportSummaryView, step: Memo<WizardStep>) -> impl IntoView {
+fn Wizard(summary: ImportSummaryView, step: WizardStep, data: StepData) -> impl IntoView {
     let file_name = summary.file.name.clone();
     let status = summary.status.clone();
     view! {
@@ -79,19 +164,13 @@ fn Wizard(summary: ImportSummaryView, step: Memo<WizardStep>) -> impl IntoView {
             <h1>"Import " <span class="file-name">{file_name}</span></h1>
             <span class=format!("badge status-{status}")>{status.clone()}</span>
         </div>
-        {move || {
-            let current = step.get();
-            let summary = summary.clone();
-            view! {
-                <Stepper current=current link=step_link/>
-                {match current {
-                    WizardStep::Upload => view! { <FileStep summary/> }.into_any(),
-                    WizardStep::Mapping => view! { <MappingStep summary/> }.into_any(),
-                    WizardStep::Preview => view! { <PreviewStep summary/> }.into_any(),
-                    WizardStep::Review => view! { <ReviewStep summary/> }.into_any(),
-                    WizardStep::Summary => view! { <SummaryStep summary/> }.into_any(),
-                }}
-            }
+        <Stepper current=step link=step_link/>
+        {match step {
+            WizardStep::Upload => view! { <FileStep summary preview=data.preview/> }.into_any(),
+            WizardStep::Mapping => view! { <MappingStep summary config=data.config samples=data.samples/> }.into_any(),
+            WizardStep::Preview => view! { <PreviewStep summary/> }.into_any(),
+            WizardStep::Review => view! { <ReviewStep summary rows=data.rows/> }.into_any(),
+            WizardStep::Summary => view! { <SummaryStep summary/> }.into_any(),
         }}
     }
 }
