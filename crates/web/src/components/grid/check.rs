@@ -56,7 +56,44 @@ impl BrowserCheck {
             .iter()
             .map(|f| by_field.get(f.key.as_str()).map(|h| (*h).to_owned()))
             .collect();
-        Ok(BrowserCheck { validator, headers })
+        let check = BrowserCheck { validator, headers };
+        check.warm_up();
+        Ok(check)
+    }
+
+    /// Runs the validator once over typical good and bad values of every field type, so
+    /// the one-time work (phone metadata, country and vocabulary tables, regex caches) is
+    /// done now and not on the user's first edit.
+    fn warm_up(&self) {
+        use rules::config::FieldType as T;
+        let sample = |good: bool, t: &T| -> &'static str {
+            match (t, good) {
+                (T::Email, true) => "warm.up@example.com",
+                (T::Email, false) => "warm.up@gmial.con",
+                (T::Phone, true) => "+49 30 12345678",
+                (T::Phone, false) => "030 1234",
+                (T::Country, true) => "Germany",
+                (T::Country, false) => "Germny",
+                (T::Date, true) => "2024-01-31",
+                (T::Date, false) => "31/01/24",
+                (T::Url, true) => "https://example.com",
+                (T::Url, false) => "example com",
+                (T::Number, true) => "12",
+                (T::Number, false) => "twelve",
+                (T::Enum, true) => "new",
+                (T::Enum, false) => "Neu Lead",
+                (T::Text, _) => "Warm Up",
+            }
+        };
+        for good in [true, false] {
+            let values: Vec<Option<&str>> = self
+                .validator
+                .fields()
+                .iter()
+                .map(|f| Some(sample(good, &f.field_type)))
+                .collect();
+            let _ = self.validator.validate_row(1, &values);
+        }
     }
 
     /// Validates `row` with `changes` (`field → value`, `None` = cleared) applied on top of

@@ -313,6 +313,7 @@ pub fn Grid(
             <div class="grid-main">
                 <div
                     class="grid-scroller"
+                    class:empty=move || ctx.total.get() == Some(0)
                     node_ref=ctx.scroller
                     role="grid"
                     aria-label="Staged rows"
