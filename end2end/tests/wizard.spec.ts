@@ -208,3 +208,42 @@ test("the grid is used with the keyboard alone", async ({ page }) => {
   await expect(cellAt(3, 2)).toBeFocused();
   await expect(page.getByText("All changes saved.")).toBeVisible();
 });
+
+test("a save that fails is shown, kept and retried until it lands", async ({ page }) => {
+  const tag = uniqueTag();
+  const url = await start(page, tag);
+  const grid = await openGrid(page, `${url}?step=review`);
+  // The server is unreachable for edits for a while.
+  await page.route("**/api/fn/imports/edit", (route) => route.abort("connectionrefused"));
+  await grid.getByRole("gridcell", { name: /not-an-email/ }).dblclick();
+  await page.getByRole("textbox", { name: /row 3/ }).fill(`kept.${tag}@example.net`);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("alert").filter({ hasText: "not saved yet" })).toBeVisible();
+  const kept = grid.getByRole("gridcell", { name: new RegExp(`kept\\.${tag}`) });
+  await expect(kept).toBeVisible();
+  await expect(page.getByRole("group", { name: "Errors", exact: true })).toContainText("1");
+
+  // The server is back: the queued edit is retried and saved.
+  await page.unroute("**/api/fn/imports/edit");
+  await page.getByRole("button", { name: "Retry now" }).click();
+  await expect(page.getByText("All changes saved.")).toBeVisible();
+  await expect(page.getByRole("group", { name: "Errors", exact: true })).toContainText("0");
+  await page.reload();
+  await expect(page.getByRole("grid", { name: "Staged rows" }).getByRole("gridcell", { name: new RegExp(`kept\\.${tag}`) })).toBeVisible();
+});
+
+test("a mapping saved as a preset is used and named for the next file from the source", async ({ page }) => {
+  const tag = uniqueTag();
+  await signIn(page, ADMIN);
+  const source = `preset-source-${tag}`;
+  await uploadFile(page, `first-${tag}.csv`, csv(tag), source);
+  await page.getByLabel("Field for column Company").selectOption("notes");
+  await page.getByLabel("Preset name").fill(`Partner ${tag}`);
+  await page.getByLabel("Who can use it").selectOption("user");
+  await page.getByRole("button", { name: "Save preset" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Saved as “Partner ${tag}”.` })).toBeVisible();
+
+  await uploadFile(page, `second-${tag}.csv`, csv(`${tag}b`), source);
+  await expect(page.getByText(`Matched the saved mapping Partner ${tag}.`)).toBeVisible();
+  await expect(page.getByLabel("Field for column Company")).toHaveValue("notes");
+});
