@@ -33,7 +33,7 @@ pub fn undo_redo(
     if !available {
         return;
     }
-    let id = queue.import_id.get_value();
+    let id = queue.import_id.get_untracked();
     leptos::task::spawn_local(async move {
         let answer = if is_undo {
             undo(id).await
@@ -109,7 +109,7 @@ pub fn BulkBar(
             request.filter_field = query.field.clone();
             request.q = query.q.clone();
         }
-        let id = queue.import_id.get_value();
+        let id = queue.import_id.get_untracked();
         busy.set(true);
         message.set(None);
         leptos::task::spawn_local(async move {

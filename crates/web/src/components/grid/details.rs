@@ -26,7 +26,7 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
     });
     let toggle_excluded = move |seq: u32, exclude: bool| {
         let queue = ctx.queue;
-        let id = queue.import_id.get_value();
+        let id = queue.import_id.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
             let request = BulkRequestView {

@@ -45,7 +45,8 @@ pub type CellKey = (u32, String);
 /// Shared, copyable handle to the edit state of one import.
 #[derive(Clone, Copy)]
 pub struct EditQueue {
-    pub import_id: StoredValue<String>,
+    /// The import the edits belong to (the page may move to another import).
+    pub import_id: RwSignal<String>,
     /// Browser verdicts of edited cells, shown until the server's row replaces them.
     pub local: RwSignal<HashMap<CellKey, LocalCell>>,
     /// Edits not yet confirmed by the server, in order.
@@ -68,7 +69,7 @@ pub struct EditQueue {
 impl EditQueue {
     pub fn new(import_id: String, stats: RwSignal<ImportStats>) -> Self {
         EditQueue {
-            import_id: StoredValue::new(import_id),
+            import_id: RwSignal::new(import_id),
             local: RwSignal::new(HashMap::new()),
             pending: RwSignal::new(BTreeMap::new()),
             fresh: RwSignal::new(HashMap::new()),
@@ -138,8 +139,10 @@ impl EditQueue {
         let queue = *self;
         set_timeout(
             move || {
-                queue.scheduled.set(false);
-                queue.flush();
+                // The page may be gone by now (its signals disposed): then do nothing.
+                if queue.scheduled.try_set(false).is_none() {
+                    queue.flush();
+                }
             },
             delay,
         );
@@ -147,19 +150,25 @@ impl EditQueue {
 
     /// Sends what is pending now (the "Retry now" button, and the timer).
     pub fn flush(&self) {
-        if matches!(self.save.get_untracked(), SaveState::Saving) {
+        let Some(save) = self.save.try_get_untracked() else {
+            return;
+        };
+        if matches!(save, SaveState::Saving) {
             return;
         }
-        let batch: Vec<CellEditView> = self.pending.with_untracked(|p| {
-            p.iter()
-                .take(MAX_BATCH)
-                .map(|((seq, field), value)| CellEditView {
-                    seq: *seq,
-                    field: field.clone(),
-                    value: value.clone(),
-                })
-                .collect()
-        });
+        let batch: Vec<CellEditView> = self
+            .pending
+            .try_with_untracked(|p| {
+                p.iter()
+                    .take(MAX_BATCH)
+                    .map(|((seq, field), value)| CellEditView {
+                        seq: *seq,
+                        field: field.clone(),
+                        value: value.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         if batch.is_empty() {
             return;
         }
@@ -169,9 +178,15 @@ impl EditQueue {
         };
         self.save.set(SaveState::Saving);
         let queue = *self;
-        let id = self.import_id.get_value();
+        let id = self.import_id.get_untracked();
         leptos::task::spawn_local(async move {
-            match edit_cells(id.clone(), batch.clone()).await {
+            let answer = edit_cells(id.clone(), batch.clone()).await;
+            // Left the page meanwhile: the request was sent (and saved on the server);
+            // there is nothing left here to update.
+            if queue.save.try_get_untracked().is_none() {
+                return;
+            }
+            match answer {
                 Ok(answer) => {
                     // Only what was sent and is unchanged since leaves the queue.
                     queue.pending.update(|p| {
@@ -218,10 +233,10 @@ impl EditQueue {
     /// Asks the server what undo and redo would do next.
     pub fn reload_undo_state(&self) {
         let queue = *self;
-        let id = self.import_id.get_value();
+        let id = self.import_id.get_untracked();
         leptos::task::spawn_local(async move {
             if let Ok(state) = undo_state(id).await {
-                queue.undo.set(state);
+                let _ = queue.undo.try_set(state);
             }
         });
     }
@@ -235,6 +250,62 @@ impl EditQueue {
     /// Whether edits are still waiting for the server.
     pub fn has_pending(&self) -> bool {
         self.pending.with(|p| !p.is_empty())
+    }
+
+    /// The page now shows another import (same route, new id): what is pending for the
+    /// old one is sent at once, then the queue starts empty for the new one.
+    pub fn switch_to(&self, import_id: String) {
+        if self.import_id.get_untracked() == import_id {
+            return;
+        }
+        let old = self.import_id.get_untracked();
+        let batch: Vec<CellEditView> = self.pending.with_untracked(|p| {
+            p.iter()
+                .map(|((seq, field), value)| CellEditView {
+                    seq: *seq,
+                    field: field.clone(),
+                    value: value.clone(),
+                })
+                .collect()
+        });
+        if !batch.is_empty() {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = edit_cells(old, batch).await {
+                    leptos::logging::warn!(
+                        "edits of the previous import were not saved: {}",
+                        e.message
+                    );
+                }
+            });
+        }
+        self.pending.set(BTreeMap::new());
+        self.local.set(HashMap::new());
+        self.fresh.set(HashMap::new());
+        self.undo.set(UndoStateView::default());
+        self.save.set(SaveState::Idle);
+        self.import_id.set(import_id);
+    }
+
+    /// Keeps edits from being lost when the user leaves: sends what is pending at once
+    /// when the page goes away inside the app, and asks the browser to confirm before the
+    /// tab is closed or reloaded with edits not yet saved.
+    pub fn guard_leaving(&self) {
+        let queue = *self;
+        on_cleanup(move || queue.flush());
+        #[cfg(feature = "hydrate")]
+        {
+            let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+                let unsaved = queue
+                    .pending
+                    .try_with_untracked(|p| !p.is_empty())
+                    .unwrap_or(false);
+                if unsaved {
+                    ev.prevent_default();
+                    ev.set_return_value("Some edits are not saved yet.");
+                }
+            });
+            on_cleanup(move || handle.remove());
+        }
     }
 }
 

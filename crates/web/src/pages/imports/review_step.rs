@@ -1,7 +1,7 @@
 //! The Review step: the live counts, the row filters (status, issue code, column, search)
 //! and the rows. Without JavaScript the rows are a server-rendered table paged by links;
 //! once the app has hydrated they become the editable, virtualized grid with bulk actions
-//! and undo. Pending edits live in an [`EditQueue`] that survives filter changes.
+//! and undo. Pending edits live in the page's `EditQueue`, which outlives filters and steps.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::grid::{BrowserCheck, BulkBar, EditQueue, Grid, GridColumn};
+use crate::components::grid::{BrowserCheck, BulkBar, Grid, GridColumn};
 use crate::components::WizardStep;
 use crate::model::{ImportSummaryView, RowPageView, RowView, RowsQuery};
 use crate::server_fns::import_config;
@@ -35,7 +35,7 @@ pub fn ReviewStep(summary: ImportSummaryView, rows: Option<RowPageView>) -> impl
             })
         })
         .collect();
-    let queue = EditQueue::new(ctx.import_id.get_untracked(), ctx.stats);
+    let queue = ctx.queue;
     let hydrated = ctx.hydrated;
     // Effects run only in the browser: this switches to the grid after hydration, loads
     // the configuration for the browser's check and asks what undo would do.

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::grid::EditQueue;
 use crate::components::{AppLayout, ErrorNote, Stepper, WizardStep};
 use crate::error::AppError;
 use crate::model::{
@@ -33,6 +34,9 @@ pub struct WizardCtx {
     pub stats: RwSignal<ImportStats>,
     /// Set once the app has hydrated: from then on the browser does the work (the grid).
     pub hydrated: RwSignal<bool>,
+    /// The review's edits, owned by the page (not the step) so moving between steps never
+    /// drops an edit still on its way to the server.
+    pub queue: EditQueue,
 }
 
 /// What the server loads for the current step, so the first render (and hydration) has it.
@@ -110,11 +114,17 @@ pub fn ImportWizardPage() -> impl IntoView {
         move || (step.get() == WizardStep::Upload).then(|| import_id.get()),
         |id| when(id.map(|id| file_preview(id, OverridesView::default()))),
     );
+    let queue = EditQueue::new(import_id.get_untracked(), stats);
+    queue.guard_leaving();
+    // The router keeps this page when only the id changes (e.g. after reading the file
+    // again): the queue follows the import.
+    Effect::new(move |_| queue.switch_to(import_id.get()));
     provide_context(WizardCtx {
         import_id,
         summary,
         stats,
         hydrated,
+        queue,
     });
 
     view! {
