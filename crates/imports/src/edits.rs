@@ -2,7 +2,8 @@
 //! revalidated on the server with the import's own configuration version (the browser's
 //! check is only a preview), in-file duplicates are recomputed for the keys that changed,
 //! and the stats are updated in the same transaction. Originals are never modified: edits
-//! live beside them.
+//! live beside them. Cell edits and bulk actions are recorded for undo and redo
+//! (`crate::undo`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -22,6 +23,8 @@ use crate::{rows, ImportError, ImportService};
 
 /// Rows revalidated per batch in whole-import passes.
 const BATCH_ROWS: i64 = 5_000;
+/// Undo steps kept per import.
+const UNDO_STEPS: i32 = 100;
 /// The most cells one PATCH may change.
 const MAX_EDITS: usize = 10_000;
 
@@ -42,7 +45,7 @@ pub struct EditResult {
 }
 
 /// A bulk action on a column or a selection.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct BulkRequest {
     /// `clear_column`, `set_default`, `find_replace`, `apply_fix`, `exclude`, `restore`.
     pub action: String,
@@ -56,6 +59,15 @@ pub struct BulkRequest {
     pub seqs: Option<Vec<u32>>,
     /// Only rows with this status (`valid`, `warning`, `error`).
     pub status: Option<String>,
+    /// Only rows with an issue of this code (the grid's code filter).
+    #[serde(default)]
+    pub filter_code: Option<String>,
+    /// Only rows with an issue on this field (the grid's column filter).
+    #[serde(default)]
+    pub filter_field: Option<String>,
+    /// Only rows with a cell containing this text (the grid's search box).
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 /// What a bulk action did.
@@ -66,15 +78,15 @@ pub struct BulkResult {
 }
 
 /// The import being changed, with everything needed to revalidate its rows.
-struct Editing {
-    company_id: Uuid,
-    import_id: Uuid,
+pub(crate) struct Editing {
+    pub(crate) company_id: Uuid,
+    pub(crate) import_id: Uuid,
     validator: Validator,
     /// The mapping in force (the stored one, or the new one of a re-mapping).
     mapping: Mapping,
     /// For each validator field, the column that feeds it.
     columns: Vec<Option<usize>>,
-    stats: Stats,
+    pub(crate) stats: Stats,
 }
 
 impl Editing {
@@ -170,6 +182,7 @@ pub async fn edit_cells(
         .into_values()
         .map(serde_json::Value::Object)
         .collect();
+    let before = store::imports::row_states(&mut tx, editing.company_id, import_id, &seqs).await?;
     let updated =
         store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patch_values)
             .await?;
@@ -178,6 +191,11 @@ pub async fn edit_cells(
             "Some of the edited rows do not exist in this import.".into(),
         ));
     }
+    let label = match edits.as_slice() {
+        [one] => format!("edit of {}", one.field),
+        many => format!("edit of {} cells", many.len()),
+    };
+    record_undo(&mut tx, &editing, "edit", &label, before).await?;
     let touched = revalidate_rows(&mut tx, &mut editing, &seqs).await?;
     finish(&mut tx, &editing, None).await?;
     tx.commit().await?;
@@ -202,7 +220,10 @@ pub async fn bulk(
     let affected = match req.action.as_str() {
         "exclude" | "restore" => {
             let excluded = req.action == "exclude";
+            let before = store::imports::row_states(&mut tx, editing.company_id, import_id, &targets).await?;
             let n = store::imports::set_excluded(&mut tx, editing.company_id, import_id, &targets, excluded).await?;
+            let label = format!("{} of {n} rows", if excluded { "exclusion" } else { "restore" });
+            record_undo(&mut tx, &editing, "bulk", &label, before).await?;
             let total = store::imports::count_excluded(&mut tx, editing.company_id, import_id).await?;
             editing.stats.excluded_rows = u64::try_from(total).unwrap_or(0);
             finish(&mut tx, &editing, None).await?;
@@ -214,7 +235,9 @@ pub async fn bulk(
         }
         "clear_column" | "set_default" | "find_replace" | "apply_fix" => {
             let (seqs, patches) = bulk_patches(&mut tx, &editing, &req, &targets).await?;
+            let before = store::imports::row_states(&mut tx, editing.company_id, import_id, &seqs).await?;
             store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patches).await?;
+            record_undo(&mut tx, &editing, "bulk", &bulk_label(&req), before).await?;
             seqs.len() as u64
         }
         other => {
@@ -256,7 +279,7 @@ pub async fn remap(
 
 /// Locks the import, checks it can still change, and compiles its configuration version
 /// with its mapping (or `new_mapping`).
-async fn open(
+pub(crate) async fn open(
     conn: &mut PgConnection,
     principal: &auth::Principal,
     import_id: Uuid,
@@ -305,7 +328,7 @@ async fn open(
 }
 
 /// Stores the new stats (and mapping).
-async fn finish(
+pub(crate) async fn finish(
     conn: &mut PgConnection,
     editing: &Editing,
     mapping: Option<&serde_json::Value>,
@@ -318,7 +341,7 @@ async fn finish(
 
 /// Revalidates `seqs` and every row whose duplicate status their old or new keys affect.
 /// Returns the seqs of all rows rewritten.
-async fn revalidate_rows(
+pub(crate) async fn revalidate_rows(
     conn: &mut PgConnection,
     editing: &mut Editing,
     seqs: &[i32],
@@ -418,7 +441,10 @@ async fn revalidate_rows(
 }
 
 /// Revalidates every row of the import in batches, as a dry run would, keeping edits.
-async fn revalidate_all(conn: &mut PgConnection, editing: &mut Editing) -> Result<(), ImportError> {
+pub(crate) async fn revalidate_all(
+    conn: &mut PgConnection,
+    editing: &mut Editing,
+) -> Result<(), ImportError> {
     let (company_id, import_id) = (editing.company_id, editing.import_id);
     let mut tally = Tally::default();
     let mut first_seen = FirstSeen::default();
@@ -484,7 +510,7 @@ async fn target_seqs(
     let code = if req.action == "apply_fix" {
         req.code.as_deref()
     } else {
-        None
+        req.filter_code.as_deref()
     };
     Ok(store::imports::seqs_matching(
         conn,
@@ -492,8 +518,9 @@ async fn target_seqs(
         editing.import_id,
         &store::imports::RowFilter {
             status: req.status.as_deref(),
-            field: None,
+            field: req.filter_field.as_deref(),
             code,
+            q: req.q.as_deref(),
         },
     )
     .await?)
@@ -606,6 +633,58 @@ async fn bulk_patches(
         }
     }
     Ok((seqs, patches))
+}
+
+/// Records a change for undo: the rows' states before it (`before`) and now. Rows the
+/// change left as they were are not recorded; a change that changed nothing is not a step.
+async fn record_undo(
+    conn: &mut PgConnection,
+    editing: &Editing,
+    kind: &str,
+    label: &str,
+    before: Vec<store::imports::RowState>,
+) -> Result<(), ImportError> {
+    let seqs: Vec<i32> = before.iter().map(|r| r.seq).collect();
+    let after =
+        store::imports::row_states(&mut *conn, editing.company_id, editing.import_id, &seqs)
+            .await?;
+    let after: HashMap<i32, store::imports::RowState> =
+        after.into_iter().map(|r| (r.seq, r)).collect();
+    let state = |r: &store::imports::RowState| serde_json::json!({ "edits": r.edits, "excluded": r.excluded });
+    let rows: Vec<serde_json::Value> = before
+        .iter()
+        .filter_map(|b| {
+            let a = after.get(&b.seq)?;
+            (a != b)
+                .then(|| serde_json::json!({ "seq": b.seq, "before": state(b), "after": state(a) }))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    store::imports::push_undo(
+        conn,
+        editing.company_id,
+        editing.import_id,
+        kind,
+        label,
+        &serde_json::Value::Array(rows),
+        UNDO_STEPS,
+    )
+    .await?;
+    Ok(())
+}
+
+/// What a bulk action is called in the undo history.
+fn bulk_label(req: &BulkRequest) -> String {
+    let field = req.field.as_deref().unwrap_or("all fields");
+    match req.action.as_str() {
+        "clear_column" => format!("clearing {field}"),
+        "set_default" => format!("default for {field}"),
+        "find_replace" => format!("find and replace in {field}"),
+        "apply_fix" => format!("fix for {}", req.code.as_deref().unwrap_or("issues")),
+        other => other.replace('_', " "),
+    }
 }
 
 /// Adds (`sign` 1) or removes (`sign` -1) one row's contribution to the stats.

@@ -17,10 +17,12 @@ pub mod mapping;
 pub mod model;
 pub mod presets;
 pub mod reports;
+pub mod reread;
 pub mod retention;
 pub mod revert;
 pub mod rows;
 mod tally;
+pub mod undo;
 
 pub use dry_run::{dry_run, DryRunOptions, Upload};
 pub use error::ImportError;

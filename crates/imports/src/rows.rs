@@ -1,5 +1,5 @@
 //! Reading staged imports back: the summary, the history list and pages of rows filtered
-//! by status, field or issue code. Another company's import is simply not found.
+//! by status, field, issue code or a search text. Another company's import is simply not found.
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -65,6 +65,18 @@ pub async fn page(
     import_id: Uuid,
     query: &RowQuery,
 ) -> Result<RowPage, ImportError> {
+    search(pool, principal, import_id, query, None).await
+}
+
+/// A page of staged rows that also contain `text` in a cell (original or edited,
+/// case-insensitive) — the grid's search box.
+pub async fn search(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    query: &RowQuery,
+    text: Option<&str>,
+) -> Result<RowPage, ImportError> {
     let record = load(pool, principal, import_id).await?;
     if let Some(status) = query.status.as_deref() {
         if !matches!(status, "valid" | "warning" | "error") {
@@ -76,9 +88,11 @@ pub async fn page(
     }
     let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
     // While rows are still being staged the stored total is not final yet.
+    let q = text.map(str::trim).filter(|q| !q.is_empty());
     let unfiltered = query.status.is_none()
         && query.field.is_none()
         && query.code.is_none()
+        && q.is_none()
         && record.status != "validating";
     let limit = if query.limit <= 0 {
         100
@@ -94,6 +108,7 @@ pub async fn page(
             status: query.status.as_deref(),
             field: query.field.as_deref(),
             code: query.code.as_deref(),
+            q,
         },
         offset,
         limit,

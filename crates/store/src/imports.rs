@@ -94,6 +94,25 @@ pub struct RowFilter<'a> {
     pub status: Option<&'a str>,
     pub field: Option<&'a str>,
     pub code: Option<&'a str>,
+    /// Rows with a cell (original or edited) containing this text, case-insensitively.
+    pub q: Option<&'a str>,
+}
+
+impl RowFilter<'_> {
+    /// The search text as an `ILIKE` pattern, its wildcards escaped (`None` without one).
+    fn like_pattern(&self) -> Option<String> {
+        let q = self.q.map(str::trim).filter(|q| !q.is_empty())?;
+        let mut pattern = String::with_capacity(q.len() + 2);
+        pattern.push('%');
+        for ch in q.chars() {
+            if matches!(ch, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(ch);
+        }
+        pattern.push('%');
+        Some(pattern)
+    }
 }
 
 /// Creates the import in status `validating`.
@@ -337,6 +356,7 @@ pub async fn page_rows(
     known_total: Option<i64>,
 ) -> Result<(Vec<StagedRowOut>, i64), StoreError> {
     let field_filter = filter.field.map(|f| serde_json::json!([{ "field": f }]));
+    let pattern = filter.like_pattern();
     let rows = sqlx::query_as!(
         StagedRowOut,
         r#"SELECT seq, row_no, original, edits, normalized, status, issues, excluded
@@ -345,6 +365,9 @@ pub async fn page_rows(
              AND ($3::text IS NULL OR status = $3)
              AND ($4::jsonb IS NULL OR issues @> $4)
              AND ($5::text IS NULL OR $5 = ANY(codes))
+             AND ($8::text IS NULL
+                  OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(original) c WHERE c ILIKE $8)
+                  OR EXISTS (SELECT 1 FROM jsonb_each_text(edits) e WHERE e.value ILIKE $8))
            ORDER BY seq
            LIMIT $6 OFFSET $7"#,
         company_id,
@@ -354,6 +377,7 @@ pub async fn page_rows(
         filter.code,
         limit,
         offset,
+        pattern,
     )
     .fetch_all(db)
     .await?;
@@ -366,12 +390,16 @@ pub async fn page_rows(
            WHERE company_id = $1 AND import_id = $2
              AND ($3::text IS NULL OR status = $3)
              AND ($4::jsonb IS NULL OR issues @> $4)
-             AND ($5::text IS NULL OR $5 = ANY(codes))"#,
+             AND ($5::text IS NULL OR $5 = ANY(codes))
+             AND ($6::text IS NULL
+                  OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(original) c WHERE c ILIKE $6)
+                  OR EXISTS (SELECT 1 FROM jsonb_each_text(edits) e WHERE e.value ILIKE $6))"#,
         company_id,
         import_id,
         filter.status,
         field_filter,
         filter.code,
+        pattern,
     )
     .fetch_one(db)
     .await?;
@@ -541,18 +569,23 @@ pub async fn seqs_matching(
     filter: &RowFilter<'_>,
 ) -> Result<Vec<i32>, StoreError> {
     let field_filter = filter.field.map(|f| serde_json::json!([{ "field": f }]));
+    let pattern = filter.like_pattern();
     let seqs = sqlx::query_scalar!(
         r#"SELECT seq FROM import_rows
            WHERE company_id = $1 AND import_id = $2
              AND ($3::text IS NULL OR status = $3)
              AND ($4::jsonb IS NULL OR issues @> $4)
              AND ($5::text IS NULL OR $5 = ANY(codes))
+             AND ($6::text IS NULL
+                  OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(original) c WHERE c ILIKE $6)
+                  OR EXISTS (SELECT 1 FROM jsonb_each_text(edits) e WHERE e.value ILIKE $6))
            ORDER BY seq"#,
         company_id,
         import_id,
         filter.status,
         field_filter,
         filter.code,
+        pattern,
     )
     .fetch_all(conn)
     .await?;
@@ -735,6 +768,14 @@ pub async fn forget_data(
     )
     .execute(&mut *conn)
     .await?;
+    // The undo history holds copies of the edits; it goes with the rows.
+    sqlx::query!(
+        "DELETE FROM import_undo WHERE company_id = $1 AND import_id = $2",
+        company_id,
+        import_id
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "UPDATE imports SET storage_key = '', updated_at = now() WHERE company_id = $1 AND id = $2",
         company_id,
@@ -743,4 +784,176 @@ pub async fn forget_data(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Undo and redo (`import_undo`).
+
+/// A row's user-controlled state: its edits and whether it is excluded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowState {
+    pub seq: i32,
+    pub edits: serde_json::Value,
+    pub excluded: bool,
+}
+
+/// The edits and excluded flags of the given rows, in order.
+pub async fn row_states(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    seqs: &[i32],
+) -> Result<Vec<RowState>, StoreError> {
+    let rows = sqlx::query_as!(
+        RowState,
+        "SELECT seq, edits, excluded FROM import_rows
+         WHERE company_id = $1 AND import_id = $2 AND seq = ANY($3::int[])
+         ORDER BY seq",
+        company_id,
+        import_id,
+        seqs,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// Writes rows' edits and excluded flags back as they were recorded (undo / redo).
+pub async fn restore_row_states(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    states: &[RowState],
+) -> Result<u64, StoreError> {
+    let seqs: Vec<i32> = states.iter().map(|s| s.seq).collect();
+    let edits: Vec<serde_json::Value> = states.iter().map(|s| s.edits.clone()).collect();
+    let excluded: Vec<bool> = states.iter().map(|s| s.excluded).collect();
+    let done = sqlx::query!(
+        r#"UPDATE import_rows r SET edits = u.edits, excluded = u.excluded
+           FROM UNNEST($3::int[], $4::jsonb[], $5::bool[]) AS u(seq, edits, excluded)
+           WHERE r.company_id = $1 AND r.import_id = $2 AND r.seq = u.seq"#,
+        company_id,
+        import_id,
+        &seqs,
+        &edits,
+        &excluded,
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// One recorded change.
+#[derive(Debug, Clone)]
+pub struct UndoStep {
+    pub step: i32,
+    pub kind: String,
+    pub label: String,
+    pub rows: serde_json::Value,
+}
+
+/// Records a change: drops the undone steps (a new change ends the redo branch), appends
+/// this one and keeps only the newest `keep` steps.
+pub async fn push_undo(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    kind: &str,
+    label: &str,
+    rows: &serde_json::Value,
+    keep: i32,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "DELETE FROM import_undo WHERE company_id = $1 AND import_id = $2 AND undone",
+        company_id,
+        import_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO import_undo (company_id, import_id, step, kind, label, rows)
+         SELECT $1, $2, COALESCE(max(step), 0) + 1, $3, $4, $5
+         FROM import_undo WHERE company_id = $1 AND import_id = $2",
+        company_id,
+        import_id,
+        kind,
+        label,
+        rows,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM import_undo WHERE company_id = $1 AND import_id = $2 AND step <= (
+             SELECT max(step) - $3::int FROM import_undo WHERE company_id = $1 AND import_id = $2)",
+        company_id,
+        import_id,
+        keep,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The step undo would revert (`undone = false`) or redo would re-apply (`undone = true`).
+pub async fn next_undo_step(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    undone: bool,
+) -> Result<Option<UndoStep>, StoreError> {
+    // Undo walks back from the newest step; redo forward from the oldest undone one.
+    let step = sqlx::query_as!(
+        UndoStep,
+        "SELECT step, kind, label, rows FROM import_undo
+         WHERE company_id = $1 AND import_id = $2 AND undone = $3
+         ORDER BY CASE WHEN $3 THEN step ELSE -step END
+         LIMIT 1",
+        company_id,
+        import_id,
+        undone,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(step)
+}
+
+/// Marks a step undone or redone.
+pub async fn mark_undo_step(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    step: i32,
+    undone: bool,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE import_undo SET undone = $4, updated_at = now()
+         WHERE company_id = $1 AND import_id = $2 AND step = $3",
+        company_id,
+        import_id,
+        step,
+        undone,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The labels of the next undo and redo steps, if any.
+pub async fn undo_labels(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    import_id: Uuid,
+) -> Result<(Option<String>, Option<String>), StoreError> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT label FROM import_undo WHERE company_id = $1 AND import_id = $2 AND NOT undone
+              ORDER BY step DESC LIMIT 1) AS "undo?",
+             (SELECT label FROM import_undo WHERE company_id = $1 AND import_id = $2 AND undone
+              ORDER BY step LIMIT 1) AS "redo?""#,
+        company_id,
+        import_id,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.undo, row.redo))
 }

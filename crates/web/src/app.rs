@@ -7,7 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::model::Me;
 use crate::pages::{
-    AdminUsersPage, HomePage, ImportReviewPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
+    AdminUsersPage, HomePage, ImportWizardPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
 };
 use crate::server_fns::get_me;
 
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/new") view=NewImportPage/>
-                <Route path=path!("/imports/:id") view=ImportReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/imports/:id") view=ImportWizardPage ssr=SsrMode::Async/>
             </Routes>
             </CurrentUserScope>
         </Router>

@@ -53,6 +53,19 @@ pub struct FileFacts {
     pub header_row: u32,
     #[serde(default)]
     pub total_rows: u64,
+    /// The worksheets of a workbook (empty for text files).
+    #[serde(default)]
+    pub sheets: Vec<SheetView>,
+}
+
+/// One worksheet of a workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetView {
+    pub name: String,
+    #[serde(default)]
+    pub visible: bool,
+    #[serde(default)]
+    pub index: usize,
 }
 
 /// How one column of the file is mapped to a lead field.
@@ -74,6 +87,8 @@ pub struct ColumnMappingView {
 /// The mapping of a whole file, and the preset that provided it, if any.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct MappingInfo {
+    #[serde(default)]
+    pub preset_id: Option<String>,
     #[serde(default)]
     pub preset_name: Option<String>,
     #[serde(default)]
@@ -162,6 +177,17 @@ pub struct IssueView {
     pub message: String,
     #[serde(default)]
     pub hint: Option<String>,
+    /// A change the grid can apply in one click.
+    #[serde(default)]
+    pub fix: Option<FixView>,
+}
+
+/// A suggested fix: the button's text and the new value (`None` clears the cell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixView {
+    pub label: String,
+    #[serde(default)]
+    pub value: Option<String>,
 }
 
 /// One staged row.
@@ -178,6 +204,9 @@ pub struct RowView {
     /// The transformed values by field.
     #[serde(default, deserialize_with = "null_as_default")]
     pub normalized: BTreeMap<String, serde_json::Value>,
+    /// The user's edits by field (`null` = cleared).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub edits: BTreeMap<String, serde_json::Value>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub issues: Vec<IssueView>,
     #[serde(default)]
@@ -228,6 +257,116 @@ pub struct RowsQuery {
     pub field: Option<String>,
     /// Rows with an issue of this code.
     pub code: Option<String>,
+    /// Rows with a cell containing this text.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// One cell edit (`value: None` clears the cell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellEditView {
+    pub seq: u32,
+    pub field: String,
+    pub value: Option<String>,
+}
+
+/// The rows an edit touched and the import's new counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditResultView {
+    pub rows: Vec<RowView>,
+    pub stats: ImportStats,
+}
+
+/// A bulk action (the service's `BulkRequest`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BulkRequestView {
+    /// `clear_column`, `set_default`, `find_replace`, `apply_fix`, `exclude`, `restore`.
+    pub action: String,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub find: Option<String>,
+    pub replace: Option<String>,
+    /// For `apply_fix`: the issue code whose suggested fix is applied.
+    pub code: Option<String>,
+    pub seqs: Option<Vec<u32>>,
+    /// The selection: rows of this status, issue code, issue field or search text.
+    pub status: Option<String>,
+    pub filter_code: Option<String>,
+    pub filter_field: Option<String>,
+    pub q: Option<String>,
+}
+
+/// What a bulk action did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResultView {
+    pub affected: u64,
+    pub stats: ImportStats,
+}
+
+/// What undo and redo would do next (their labels), if anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UndoStateView {
+    pub undo: Option<String>,
+    pub redo: Option<String>,
+}
+
+/// The answer of an undo or redo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoResultView {
+    pub label: String,
+    pub seqs: Vec<u32>,
+    pub stats: ImportStats,
+    pub state: UndoStateView,
+}
+
+/// The configuration version an import was checked with, for the browser's own check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportConfigView {
+    pub version: i32,
+    pub config: rules::ImportConfig,
+    /// The day/month order the dry run decided per date column.
+    pub date_columns: Vec<rules::engine::DateColumn>,
+}
+
+/// One row of a file as read, before a header row was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRowView {
+    pub row: u32,
+    pub cells: Vec<String>,
+}
+
+/// The first rows of a file and what was detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilePreviewView {
+    pub sheets: Vec<SheetView>,
+    pub sheet: Option<String>,
+    pub header_row: u32,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub rows: Vec<PreviewRowView>,
+}
+
+/// The user's choices instead of detection when a file is read again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct OverridesView {
+    pub sheet: Option<String>,
+    pub header_row: Option<u32>,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+}
+
+/// `{header: field}`; `None` ignores the column.
+pub type ExplicitMappingView = BTreeMap<String, Option<String>>;
+
+/// A mapping preset to save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetInputView {
+    pub name: String,
+    pub source: String,
+    /// `user` or `company`.
+    pub scope: Option<String>,
+    pub mapping: ExplicitMappingView,
+    pub headers: Option<Vec<String>>,
 }
 
 /// Reads `null` as the type's default (staged JSON columns may hold `null`).

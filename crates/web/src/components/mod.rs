@@ -1,6 +1,7 @@
 //! Building blocks shared by pages.
 
 mod apply_panel;
+pub mod grid;
 mod layout;
 mod stepper;
 

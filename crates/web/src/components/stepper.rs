@@ -21,7 +21,36 @@ impl WizardStep {
         WizardStep::Summary,
     ];
 
-    fn label(self) -> &'static str {
+    /// The step's name in the URL (`?step=…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            WizardStep::Upload => "upload",
+            WizardStep::Mapping => "mapping",
+            WizardStep::Preview => "preview",
+            WizardStep::Review => "review",
+            WizardStep::Summary => "summary",
+        }
+    }
+
+    /// The step a URL names; the review is where a staged import opens by default.
+    pub fn from_key(key: Option<&str>) -> WizardStep {
+        Self::ALL
+            .into_iter()
+            .find(|s| Some(s.key()) == key)
+            .unwrap_or(WizardStep::Review)
+    }
+
+    /// The step before this one, if any.
+    pub fn previous(self) -> Option<WizardStep> {
+        Self::ALL.into_iter().rev().find(|s| *s < self)
+    }
+
+    /// The step after this one, if any.
+    pub fn next(self) -> Option<WizardStep> {
+        Self::ALL.into_iter().find(|s| *s > self)
+    }
+
+    pub fn label(self) -> &'static str {
         match self {
             WizardStep::Upload => "Upload",
             WizardStep::Mapping => "Mapping",

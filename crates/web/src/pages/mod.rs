@@ -2,12 +2,12 @@
 
 mod admin_users;
 mod home;
-mod imports;
+pub mod imports;
 mod login;
 mod not_found;
 
 pub use admin_users::AdminUsersPage;
 pub use home::HomePage;
-pub use imports::{ImportReviewPage, ImportsPage, NewImportPage};
+pub use imports::{ImportWizardPage, ImportsPage, NewImportPage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

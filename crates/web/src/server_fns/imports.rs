@@ -28,14 +28,14 @@ pub async fn get_import(id: String) -> Result<ImportSummaryView, AppError> {
     mirror(::imports::rows::summary(&state.pool, &principal, id).await?)
 }
 
-/// A page of an import's staged rows, filtered by status, field or issue code.
+/// A page of an import's staged rows, filtered by status, field, issue code or search text.
 #[server(prefix = "/api/fn", endpoint = "imports/rows")]
 pub async fn import_rows(query: RowsQuery) -> Result<RowPageView, AppError> {
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&query.import_id)?;
-    let page = ::imports::rows::page(
+    let page = ::imports::rows::search(
         &state.pool,
         &principal,
         id,
@@ -46,6 +46,7 @@ pub async fn import_rows(query: RowsQuery) -> Result<RowPageView, AppError> {
             field: query.field,
             code: query.code,
         },
+        query.q.as_deref(),
     )
     .await?;
     mirror(page)

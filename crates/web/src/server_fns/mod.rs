@@ -3,10 +3,14 @@
 
 pub mod apply;
 pub mod imports;
+pub mod review;
 pub mod session;
 pub mod users;
+pub mod wizard;
 
 pub use apply::{apply_import, revert_import, ApplyImport, RevertImport};
 pub use imports::{get_import, import_rows, list_imports};
+pub use review::{bulk_action, edit_cells, import_config, redo, undo, undo_state};
 pub use session::{get_me, login, logout, Login, Logout};
 pub use users::{add_user, list_users, AddUser};
+pub use wizard::{file_preview, remap_import, reread_file, save_preset};

@@ -63,7 +63,7 @@ fn UploadStep() -> impl IntoView {
             phase.set(Phase::Uploading(None));
             let navigate = navigate.clone();
             let done = move |answer: Result<String, String>| match answer {
-                Ok(id) => navigate(&format!("/imports/{id}"), Default::default()),
+                Ok(id) => navigate(&format!("/imports/{id}?step=mapping"), Default::default()),
                 Err(message) => {
                     error.set(Some(message));
                     phase.set(Phase::Idle);
@@ -167,6 +167,40 @@ fn UploadStep() -> impl IntoView {
                 <p id="import-source-hint" class="muted small">
                     "Where the file comes from. Mappings you save are remembered per source."
                 </p>
+                <details class="more-options">
+                    <summary>"Reading options"</summary>
+                    <p class="muted small">"Leave empty to detect. You can also change these after the upload."</p>
+                    <div class="options-grid">
+                        <div>
+                            <label for="import-sheet">"Sheet " <span class="optional">"(workbooks)"</span></label>
+                            <input id="import-sheet" name="sheet" type="text" placeholder="first visible sheet"/>
+                        </div>
+                        <div>
+                            <label for="import-header-row">"Header row"</label>
+                            <input id="import-header-row" name="header_row" type="number" min="1" placeholder="detected"/>
+                        </div>
+                        <div>
+                            <label for="import-encoding">"Encoding " <span class="optional">"(text files)"</span></label>
+                            <select id="import-encoding" name="encoding">
+                                <option value="">"Detect"</option>
+                                <option value="UTF-8">"UTF-8"</option>
+                                <option value="windows-1252">"windows-1252 (Western)"</option>
+                                <option value="UTF-16LE">"UTF-16LE"</option>
+                                <option value="Shift_JIS">"Shift_JIS"</option>
+                            </select>
+                        </div>
+                        <div>
+                            <label for="import-delimiter">"Delimiter " <span class="optional">"(text files)"</span></label>
+                            <select id="import-delimiter" name="delimiter">
+                                <option value="">"Detect"</option>
+                                <option value=",">"comma ,"</option>
+                                <option value=";">"semicolon ;"</option>
+                                <option value="tab">"tab"</option>
+                                <option value="|">"pipe |"</option>
+                            </select>
+                        </div>
+                    </div>
+                </details>
                 <div class="upload-actions">
                     <button type="submit" class="button primary" disabled=busy>"Upload and check"</button>
                 </div>

@@ -1,0 +1,148 @@
+//! Undo and redo of cell edits and bulk actions on a staged import. `edits` records each
+//! change as the touched rows' states (edits, excluded flag) before and after; stepping back
+//! or forward writes one side back and revalidates, exactly as the change itself did.
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::edits::{finish, open, revalidate_all, revalidate_rows};
+use crate::model::Stats;
+use crate::{ImportError, ImportService};
+
+/// What undo and redo would do next.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoState {
+    /// The change undo would revert, e.g. "edit of email".
+    pub undo: Option<String>,
+    /// The change redo would re-apply.
+    pub redo: Option<String>,
+}
+
+/// The answer of an undo or redo: what was stepped over, the rows it touched, the stats
+/// after revalidation and what comes next.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UndoResult {
+    pub label: String,
+    pub seqs: Vec<u32>,
+    pub stats: Stats,
+    pub state: UndoState,
+}
+
+/// One row of a recorded step.
+#[derive(Debug, Deserialize)]
+struct Entry {
+    seq: i32,
+    before: Side,
+    after: Side,
+}
+
+#[derive(Debug, Deserialize)]
+struct Side {
+    #[serde(default)]
+    edits: serde_json::Value,
+    #[serde(default)]
+    excluded: bool,
+}
+
+/// What undo and redo would do next for this import.
+pub async fn state(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    import_id: Uuid,
+) -> Result<UndoState, ImportError> {
+    principal.require_member()?;
+    let (undo, redo) = store::imports::undo_labels(pool, principal.company_id, import_id).await?;
+    Ok(UndoState { undo, redo })
+}
+
+/// Reverts the newest change that is not undone yet.
+#[tracing::instrument(skip_all, fields(import = %import_id))]
+pub async fn undo(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+) -> Result<UndoResult, ImportError> {
+    step(svc, principal, import_id, Direction::Undo).await
+}
+
+/// Re-applies the oldest undone change.
+#[tracing::instrument(skip_all, fields(import = %import_id))]
+pub async fn redo(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+) -> Result<UndoResult, ImportError> {
+    step(svc, principal, import_id, Direction::Redo).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Undo,
+    Redo,
+}
+
+async fn step(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    direction: Direction,
+) -> Result<UndoResult, ImportError> {
+    let mut tx = svc.pool.begin().await?;
+    // Locks the import, so an undo never interleaves with an edit.
+    let mut editing = open(&mut tx, principal, import_id, None).await?;
+    let company_id = editing.company_id;
+    let undoing = direction == Direction::Undo;
+    let Some(recorded) =
+        store::imports::next_undo_step(&mut tx, company_id, import_id, !undoing).await?
+    else {
+        return Err(ImportError::Conflict {
+            code: if undoing {
+                "undo.nothing"
+            } else {
+                "redo.nothing"
+            },
+            message: if undoing {
+                "There is nothing to undo.".to_owned()
+            } else {
+                "There is nothing to redo.".to_owned()
+            },
+        });
+    };
+    let entries: Vec<Entry> =
+        serde_json::from_value(recorded.rows).map_err(ImportError::internal)?;
+    let only_exclusion = entries.iter().all(|e| e.before.edits == e.after.edits);
+    let states: Vec<store::imports::RowState> = entries
+        .into_iter()
+        .map(|e| {
+            let side = if undoing { e.before } else { e.after };
+            store::imports::RowState {
+                seq: e.seq,
+                edits: side.edits,
+                excluded: side.excluded,
+            }
+        })
+        .collect();
+    store::imports::restore_row_states(&mut tx, company_id, import_id, &states).await?;
+    let seqs: Vec<i32> = states.iter().map(|s| s.seq).collect();
+    if only_exclusion {
+        // Values did not change: validation results stay; only the count moves.
+        let excluded = store::imports::count_excluded(&mut tx, company_id, import_id).await?;
+        editing.stats.excluded_rows = u64::try_from(excluded).unwrap_or(0);
+    } else if recorded.kind == "edit" {
+        revalidate_rows(&mut tx, &mut editing, &seqs).await?;
+    } else {
+        // A bulk action was revalidated as a whole import; its reversal is too.
+        revalidate_all(&mut tx, &mut editing).await?;
+    }
+    store::imports::mark_undo_step(&mut tx, company_id, import_id, recorded.step, undoing).await?;
+    finish(&mut tx, &editing, None).await?;
+    tx.commit().await?;
+    let (undo, redo) = store::imports::undo_labels(&svc.pool, company_id, import_id).await?;
+    Ok(UndoResult {
+        label: recorded.label,
+        seqs: seqs.iter().filter_map(|s| u32::try_from(*s).ok()).collect(),
+        stats: editing.stats,
+        state: UndoState { undo, redo },
+    })
+}

@@ -1,0 +1,235 @@
+//! The Summary step: what was decided (mode and duplicate policy, kept in the URL as
+//! `?mode=…&policy=…` so the choice survives a reload and other code can read it through
+//! [`ApplyDecision::from_query`]) and the dry run's totals. Applying is issue 6: its button
+//! and results go into [`ApplySlot`], which receives the decision and the import.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::WizardStep;
+use crate::model::{ImportStats, ImportSummaryView};
+
+use super::preview_step::StatCards;
+use super::wizard::{StepNav, WizardCtx};
+
+/// Which rows are imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApplyMode {
+    /// Only rows without errors (the default).
+    #[default]
+    ValidOnly,
+    /// Every row that is not excluded, errors included.
+    All,
+}
+
+/// What happens to a row whose lead exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DuplicatePolicy {
+    /// Leave the existing lead alone (the default).
+    #[default]
+    Skip,
+    /// Update the existing lead; new leads are not created for duplicates.
+    Update,
+    /// Update existing leads and create the others.
+    Upsert,
+}
+
+impl ApplyMode {
+    pub fn key(self) -> &'static str {
+        match self {
+            ApplyMode::ValidOnly => "valid_only",
+            ApplyMode::All => "all",
+        }
+    }
+    fn parse(v: Option<&str>) -> Self {
+        match v {
+            Some("all") => ApplyMode::All,
+            _ => ApplyMode::ValidOnly,
+        }
+    }
+}
+
+impl DuplicatePolicy {
+    pub fn key(self) -> &'static str {
+        match self {
+            DuplicatePolicy::Skip => "skip",
+            DuplicatePolicy::Update => "update",
+            DuplicatePolicy::Upsert => "upsert",
+        }
+    }
+    fn parse(v: Option<&str>) -> Self {
+        match v {
+            Some("update") => DuplicatePolicy::Update,
+            Some("upsert") => DuplicatePolicy::Upsert,
+            _ => DuplicatePolicy::Skip,
+        }
+    }
+}
+
+/// The decision of the Summary step, read from the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplyDecision {
+    pub mode: ApplyMode,
+    pub policy: DuplicatePolicy,
+}
+
+impl ApplyDecision {
+    /// The decision in the current URL (defaults: valid rows only, skip duplicates).
+    pub fn from_query() -> Memo<ApplyDecision> {
+        let query = use_query_map();
+        Memo::new(move |_| {
+            let q = query.read();
+            ApplyDecision {
+                mode: ApplyMode::parse(q.get("mode").as_deref()),
+                policy: DuplicatePolicy::parse(q.get("policy").as_deref()),
+            }
+        })
+    }
+
+    /// How many rows this decision would write, from the dry run's counts.
+    pub fn rows_to_import(self, stats: &ImportStats) -> u64 {
+        let candidates = match self.mode {
+            ApplyMode::ValidOnly => stats.valid_rows + stats.warning_rows,
+            ApplyMode::All => stats.valid_rows + stats.warning_rows + stats.error_rows,
+        };
+        candidates.saturating_sub(stats.excluded_rows.min(candidates))
+    }
+}
+
+#[component]
+pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
+    let ctx = expect_context::<WizardCtx>();
+    let decision = ApplyDecision::from_query();
+    let modes = [
+        (
+            ApplyMode::ValidOnly,
+            "Only rows without errors",
+            "Rows with errors stay out until they are fixed.",
+        ),
+        (
+            ApplyMode::All,
+            "All rows",
+            "Rows with errors are imported as they are.",
+        ),
+    ];
+    let policies = [
+        (
+            DuplicatePolicy::Skip,
+            "Skip",
+            "Existing leads stay as they are.",
+        ),
+        (
+            DuplicatePolicy::Update,
+            "Update",
+            "Existing leads get the new values; locked fields are kept.",
+        ),
+        (
+            DuplicatePolicy::Upsert,
+            "Update or create",
+            "Existing leads are updated, new ones created.",
+        ),
+    ];
+    let explain = move || {
+        let d = decision.get();
+        let stats = ctx.stats.get();
+        let dups = stats.duplicate_in_db;
+        let what_dups = match d.policy {
+            DuplicatePolicy::Skip => format!("{dups} rows match existing leads and are skipped."),
+            DuplicatePolicy::Update => format!("{dups} rows match existing leads and update them."),
+            DuplicatePolicy::Upsert => format!(
+                "{dups} rows match existing leads and update them; the rest create new leads."
+            ),
+        };
+        format!(
+            "About {} rows would be imported. {} {} rows with errors {}.",
+            d.rows_to_import(&stats),
+            what_dups,
+            stats.error_rows,
+            if d.mode == ApplyMode::All {
+                "are included"
+            } else {
+                "stay out"
+            },
+        )
+    };
+    let file_name = summary.file.name.clone();
+    let navigate = leptos_router::hooks::use_navigate();
+    let choose = move |d: ApplyDecision| {
+        navigate(
+            &format!(
+                "?step=summary&mode={}&policy={}",
+                d.mode.key(),
+                d.policy.key()
+            ),
+            leptos_router::NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let choose_mode = choose.clone();
+    view! {
+        <section class="panel" aria-labelledby="summary-heading">
+            <h2 id="summary-heading">"Summary"</h2>
+            <p class="muted">{format!("{file_name}: nothing has been written to your leads yet.")}</p>
+            <StatCards stats=ctx.stats/>
+            <form method="get" class="decision">
+                <input type="hidden" name="step" value="summary"/>
+                <fieldset>
+                    <legend>"Which rows"</legend>
+                    {modes.into_iter().map(|(m, label, help)| {
+                        let id = format!("mode-{}", m.key());
+                        let choose = choose_mode.clone();
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="mode" value=m.key()
+                                    prop:checked=move || decision.get().mode == m
+                                    checked=decision.get_untracked().mode == m
+                                    on:change=move |_| choose(ApplyDecision { mode: m, ..decision.get_untracked() })/>
+                                <label for=id>{label} <span class="muted small">" — " {help}</span></label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>"Leads that exist already"</legend>
+                    {policies.into_iter().map(|(p, label, help)| {
+                        let id = format!("policy-{}", p.key());
+                        let choose = choose.clone();
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="policy" value=p.key()
+                                    prop:checked=move || decision.get().policy == p
+                                    checked=decision.get_untracked().policy == p
+                                    on:change=move |_| choose(ApplyDecision { policy: p, ..decision.get_untracked() })/>
+                                <label for=id>{label} <span class="muted small">" — " {help}</span></label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <noscript><button type="submit" class="button secondary">"Use these choices"</button></noscript>
+            </form>
+            <p class="what-happens" role="status">{explain}</p>
+            <ApplySlot import_id=ctx.import_id decision stats=ctx.stats/>
+        </section>
+        <StepNav current=WizardStep::Summary>
+            <a class="button secondary" href="/imports">"All imports"</a>
+        </StepNav>
+    }
+}
+
+/// Where applying the import goes (issue 6): it receives the import, the decision of this
+/// step and the live counts. Until then it says what happens next.
+#[component]
+pub fn ApplySlot(
+    import_id: Signal<String>,
+    decision: Memo<ApplyDecision>,
+    stats: RwSignal<ImportStats>,
+) -> impl IntoView {
+    let _ = (import_id, stats);
+    view! {
+        <div class="apply-slot" data-mode=move || decision.get().mode.key() data-policy=move || decision.get().policy.key()>
+            <p class="muted">"Applying the import to your leads arrives in a later version; the staged rows and your edits are kept until then."</p>
+        </div>
+    }
+}

@@ -1,0 +1,61 @@
+// Applying from the Summary step: the result, a downloaded error report that is safe to
+// open, the history entry, and a revert — as a person does it in the browser.
+import * as fs from "node:fs";
+import { test, expect } from "@playwright/test";
+import { ADMIN, expectAccessible, signIn, uniqueTag, uploadFile } from "./helpers";
+
+function csv(tag: string): Buffer {
+  const lines = [
+    "First Name,Last Name,Email,Company",
+    `Ada,Lovelace,ada.${tag}@example.com,Analytical Engines`,
+    `Grace,Hopper,grace.${tag}@example.com,Navy`,
+    `=1+1,Formula,=cmd,Evil Corp`,
+  ];
+  return Buffer.from(lines.join("\n") + "\n", "utf-8");
+}
+
+test("an import is applied, its error report downloaded, and then reverted", async ({ page }) => {
+  test.setTimeout(120_000);
+  const tag = uniqueTag();
+  await signIn(page, ADMIN);
+  const name = `apply-${tag}.csv`;
+  const url = await uploadFile(page, name, csv(tag));
+
+  await page.goto(`${url}?step=summary&mode=valid_only&policy=upsert`);
+  await expect(page.getByRole("heading", { name: "Summary", exact: true })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Import leads" }).click();
+
+  const result = page.getByLabel("Import result");
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  await expect(result.getByRole("definition").first()).toHaveText("2"); // created
+  await expect(result.getByRole("definition").nth(3)).toHaveText("1"); // left out for errors
+  await expectAccessible(page);
+
+  // The error report: the row with errors, its hint, and the formula cell neutralised.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`apply-${tag}-errors.csv`);
+  const report = fs.readFileSync(await download.path(), "utf-8");
+  expect(report.charCodeAt(0)).toBe(0xfeff);
+  expect(report).toContain("cell.email_invalid");
+  expect(report).toContain("'=cmd");
+  expect(report).not.toMatch(/(^|,)=cmd/m);
+
+  // History shows the import as applied, with its decision and result.
+  await page.goto("/imports");
+  const row = page.getByRole("row", { name: new RegExp(name) });
+  await expect(row).toContainText("applied");
+  await expect(row).toContainText("valid only / upsert");
+  await expect(row).toContainText("2 created");
+
+  // Revert from the import's page.
+  await page.goto(`${url}?step=summary`);
+  await page.getByRole("button", { name: "Revert this import" }).click();
+  await expect(page.getByLabel("Revert result")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByLabel("Revert result").getByRole("definition").first()).toHaveText("2");
+  await page.goto("/imports");
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("reverted");
+});
