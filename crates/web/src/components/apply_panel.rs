@@ -200,7 +200,7 @@ fn apply_form(
                     </fieldset>
                 }.into_any(),
             }}
-            <button type="submit" class="primary" disabled=move || apply.pending().get()>
+            <button type="submit" class="button primary" disabled=move || apply.pending().get()>
                 {move || if apply.pending().get() { "Starting…" } else { "Import leads" }}
             </button>
         </ActionForm>
@@ -233,7 +233,7 @@ fn applied_view(s: &ImportSummaryView, revert: ServerAction<RevertImport>) -> im
         <ActionForm action=revert attr:class="revert-form">
             <input type="hidden" name="id" value=id/>
             <input type="hidden" name="on_conflict" value="abort"/>
-            <button type="submit" class="danger" disabled=move || revert.pending().get()>
+            <button type="submit" class="button danger" disabled=move || revert.pending().get()>
                 "Revert this import"
             </button>
             <span class="muted">" Removes the leads it created and restores the ones it updated."</span>
@@ -308,12 +308,12 @@ fn conflict_view(
                 <ActionForm action=revert>
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="on_conflict" value="keep"/>
-                    <button type="submit">"Revert the rest, keep their changes"</button>
+                    <button type="submit" class="button secondary">"Revert the rest, keep their changes"</button>
                 </ActionForm>
                 <ActionForm action=revert>
                     <input type="hidden" name="id" value=id2/>
                     <input type="hidden" name="on_conflict" value="overwrite"/>
-                    <button type="submit" class="danger">"Revert everything, overwrite their changes"</button>
+                    <button type="submit" class="button danger">"Revert everything, overwrite their changes"</button>
                 </ActionForm>
             </div>
         </section>

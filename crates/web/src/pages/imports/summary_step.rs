@@ -1,12 +1,13 @@
 //! The Summary step: what was decided (mode and duplicate policy, kept in the URL as
 //! `?mode=…&policy=…` so the choice survives a reload and other code can read it through
-//! [`ApplyDecision::from_query`]) and the dry run's totals. Applying is issue 6: its button
-//! and results go into [`ApplySlot`], which receives the decision and the import.
+//! [`ApplyDecision::from_query`]) and the dry run's totals; then [`ApplySlot`] applies the
+//! import with that decision, shows the progress and the result, the error reports and
+//! the revert. Once the import was applied the decision is history and is not asked again.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::WizardStep;
+use crate::components::{ApplyPanel, WizardStep};
 use crate::model::{ImportStats, ImportSummaryView};
 
 use super::preview_step::StatCards;
@@ -109,7 +110,7 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
         (
             ApplyMode::All,
             "All rows",
-            "Rows with errors are imported as they are.",
+            "Only once no row has errors: fix or exclude them first.",
         ),
     ];
     let policies = [
@@ -168,49 +169,53 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
         );
     };
     let choose_mode = choose.clone();
+    let open = matches!(summary.status.as_str(), "staged" | "failed");
+    let slot_summary = summary.clone();
     view! {
         <section class="panel" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>
-            <p class="muted">{format!("{file_name}: nothing has been written to your leads yet.")}</p>
             <StatCards stats=ctx.stats/>
-            <form method="get" class="decision">
-                <input type="hidden" name="step" value="summary"/>
-                <fieldset>
-                    <legend>"Which rows"</legend>
-                    {modes.into_iter().map(|(m, label, help)| {
-                        let id = format!("mode-{}", m.key());
-                        let choose = choose_mode.clone();
-                        view! {
-                            <div class="choice">
-                                <input type="radio" id=id.clone() name="mode" value=m.key()
-                                    prop:checked=move || decision.get().mode == m
-                                    checked=decision.get_untracked().mode == m
-                                    on:change=move |_| choose(ApplyDecision { mode: m, ..decision.get_untracked() })/>
-                                <label for=id>{label} <span class="muted small">" — " {help}</span></label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <fieldset>
-                    <legend>"Leads that exist already"</legend>
-                    {policies.into_iter().map(|(p, label, help)| {
-                        let id = format!("policy-{}", p.key());
-                        let choose = choose.clone();
-                        view! {
-                            <div class="choice">
-                                <input type="radio" id=id.clone() name="policy" value=p.key()
-                                    prop:checked=move || decision.get().policy == p
-                                    checked=decision.get_untracked().policy == p
-                                    on:change=move |_| choose(ApplyDecision { policy: p, ..decision.get_untracked() })/>
-                                <label for=id>{label} <span class="muted small">" — " {help}</span></label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <noscript><button type="submit" class="button secondary">"Use these choices"</button></noscript>
-            </form>
-            <p class="what-happens" role="status">{explain}</p>
-            <ApplySlot import_id=ctx.import_id decision stats=ctx.stats/>
+            {open.then(|| view! {
+                <p class="muted">{format!("{file_name}: nothing has been written to your leads yet.")}</p>
+                <form method="get" class="decision">
+                    <input type="hidden" name="step" value="summary"/>
+                    <fieldset>
+                        <legend>"Which rows"</legend>
+                        {modes.into_iter().map(|(m, label, help)| {
+                            let id = format!("mode-{}", m.key());
+                            let choose = choose_mode.clone();
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" id=id.clone() name="mode" value=m.key()
+                                        prop:checked=move || decision.get().mode == m
+                                        checked=decision.get_untracked().mode == m
+                                        on:change=move |_| choose(ApplyDecision { mode: m, ..decision.get_untracked() })/>
+                                    <label for=id>{label} <span class="muted small">" — " {help}</span></label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"Leads that exist already"</legend>
+                        {policies.into_iter().map(|(p, label, help)| {
+                            let id = format!("policy-{}", p.key());
+                            let choose = choose.clone();
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" id=id.clone() name="policy" value=p.key()
+                                        prop:checked=move || decision.get().policy == p
+                                        checked=decision.get_untracked().policy == p
+                                        on:change=move |_| choose(ApplyDecision { policy: p, ..decision.get_untracked() })/>
+                                    <label for=id>{label} <span class="muted small">" — " {help}</span></label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <noscript><button type="submit" class="button secondary">"Use these choices"</button></noscript>
+                </form>
+                <p class="what-happens" role="status">{explain}</p>
+            })}
+            <ApplySlot summary=slot_summary decision/>
         </section>
         <StepNav current=WizardStep::Summary>
             <a class="button secondary" href="/imports">"All imports"</a>
@@ -218,18 +223,13 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
     }
 }
 
-/// Where applying the import goes (issue 6): it receives the import, the decision of this
-/// step and the live counts. Until then it says what happens next.
+/// Applying the import with the step's decision: the apply button, the progress, the
+/// result with the error reports, and the revert (see [`ApplyPanel`]).
 #[component]
-pub fn ApplySlot(
-    import_id: Signal<String>,
-    decision: Memo<ApplyDecision>,
-    stats: RwSignal<ImportStats>,
-) -> impl IntoView {
-    let _ = (import_id, stats);
-    view! {
-        <div class="apply-slot" data-mode=move || decision.get().mode.key() data-policy=move || decision.get().policy.key()>
-            <p class="muted">"Applying the import to your leads arrives in a later version; the staged rows and your edits are kept until then."</p>
-        </div>
-    }
+pub fn ApplySlot(summary: ImportSummaryView, decision: Memo<ApplyDecision>) -> impl IntoView {
+    let chosen = Signal::derive(move || {
+        let d = decision.get();
+        (d.mode.key().to_owned(), d.policy.key().to_owned())
+    });
+    view! { <ApplyPanel summary decision=chosen/> }
 }

@@ -147,6 +147,11 @@ pub fn ImportWizardPage() -> impl IntoView {
                     match loaded.await {
                         Ok((s, data)) => {
                             stats.set(s.stats.clone());
+                            // An import that was applied opens on its Summary (its result),
+                            // unless a step was asked for.
+                            let explicit = query.read_untracked().get("step").is_some();
+                            let written = matches!(s.status.as_str(), "applying" | "applied" | "reverted");
+                            let current = if written && !explicit { WizardStep::Summary } else { current };
                             view! { <Wizard summary=s step=current data/> }.into_any()
                         }
                         Err(err) => view! {
