@@ -78,6 +78,14 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                             let created = i.created_short();
                             let href = format!("/imports/{}", i.id);
                             let status_class = format!("badge status-{}", i.status);
+                            // The revert itself happens on the import's Summary, where
+                            // conflicts can be shown and decided.
+                            let revert = (i.status == "applied").then(|| {
+                                (
+                                    format!("/imports/{}?step=summary", i.id),
+                                    format!("Revert {}", i.file.name),
+                                )
+                            });
                             let decision = match (&i.apply.mode, &i.apply.duplicate_policy) {
                                 (Some(m), Some(p)) => format!("{} / {}", m.replace('_', " "), p),
                                 _ => "—".into(),
@@ -109,7 +117,13 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                                     <td class="num">{i.stats.valid_rows}</td>
                                     <td class="num">{i.stats.warning_rows}</td>
                                     <td class="num">{i.stats.error_rows}</td>
-                                    <td>{result}</td>
+                                    <td>
+                                        {result}
+                                        {revert.map(|(href, label)| view! {
+                                            " "
+                                            <a href=href aria-label=label>"Revert…"</a>
+                                        })}
+                                    </td>
                                     <td class="small">{top}</td>
                                 </tr>
                             }
