@@ -37,6 +37,9 @@ test("screenshots of each step", async ({ page }) => {
   await shot("4b-review-empty");
   await page.goto(`${url}?step=summary`);
   await shot("5-summary");
+  await page.getByRole("button", { name: "Import leads" }).click();
+  await expect(page.getByLabel("Import result")).toBeVisible({ timeout: 60_000 });
+  await shot("5b-summary-applied");
   await page.goto("/imports");
   await shot("6-history");
 });
