@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "building the release server and the generator"
-cargo build --release -p lead-importer
+build_release   # the same binary run.sh and the tests use (a plain cargo build would drop the site settings cargo-leptos compiles in)
 cargo build --release -p imports --example gen_leads
 BIN="$(server_binary)"
 EXAMPLES="$CARGO_TARGET_DIR/release/examples"

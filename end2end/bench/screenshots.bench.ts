@@ -39,6 +39,7 @@ test("screenshots of each step", async ({ page }) => {
   await shot("5-summary");
   await page.getByRole("button", { name: "Import leads" }).click();
   await expect(page.getByLabel("Import result")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("nothing has been written")).toHaveCount(0);
   await shot("5b-summary-applied");
   await page.goto("/imports");
   await shot("6-history");

@@ -30,6 +30,9 @@ test("an import is applied, its error report downloaded, and then reverted", asy
   await expect(result).toBeVisible({ timeout: 30_000 });
   await expect(result.getByRole("definition").first()).toHaveText("2"); // created
   await expect(result.getByRole("definition").nth(3)).toHaveText("1"); // left out for errors
+  // The step around the panel follows: the decision is history now.
+  await expect(page.getByText("nothing has been written")).toHaveCount(0);
+  await expect(page.getByText("applied", { exact: true })).toBeVisible();
   await expectAccessible(page);
 
   // The error report: the row with errors, its hint, and the formula cell neutralised.

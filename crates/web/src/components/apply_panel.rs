@@ -13,13 +13,24 @@ const POLL_MS: u64 = 700;
 
 /// Apply, progress, result and revert for one import. With `decision` (mode, policy) the
 /// choice was made elsewhere on the page (the Summary step) and travels as hidden fields;
-/// without it the panel asks for both itself.
+/// without it the panel asks for both itself. `on_status` hears when the import's status
+/// moves (applied, reverted), so the page around the panel can reload what it shows.
 #[component]
 pub fn ApplyPanel(
     summary: ImportSummaryView,
     #[prop(optional, into)] decision: Option<Signal<(String, String)>>,
+    #[prop(optional)] on_status: Option<Callback<String>>,
 ) -> impl IntoView {
+    let first_status = summary.status.clone();
     let current = RwSignal::new(summary);
+    if let Some(on_status) = on_status {
+        Effect::new(move |_| {
+            let status = current.with(|s| s.status.clone());
+            if status != first_status && status != "applying" {
+                on_status.run(status);
+            }
+        });
+    }
     let id = current.with_untracked(|s| s.id.clone());
     let apply = ServerAction::<ApplyImport>::new();
     let revert = ServerAction::<RevertImport>::new();

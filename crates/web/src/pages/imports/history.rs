@@ -117,7 +117,7 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                                     <td class="num">{i.stats.valid_rows}</td>
                                     <td class="num">{i.stats.warning_rows}</td>
                                     <td class="num">{i.stats.error_rows}</td>
-                                    <td>
+                                    <td class="result">
                                         {result}
                                         {revert.map(|(href, label)| view! {
                                             " "

@@ -231,5 +231,12 @@ pub fn ApplySlot(summary: ImportSummaryView, decision: Memo<ApplyDecision>) -> i
         let d = decision.get();
         (d.mode.key().to_owned(), d.policy.key().to_owned())
     });
-    view! { <ApplyPanel summary decision=chosen/> }
+    // Once applied or reverted, the page loads again from the server: the decision is no
+    // longer asked, the status badge and the counts are the import's final ones.
+    let reload = Callback::new(move |_: String| {
+        if let Err(e) = window().location().reload() {
+            leptos::logging::warn!("could not reload the page: {e:?}");
+        }
+    });
+    view! { <ApplyPanel summary decision=chosen on_status=reload/> }
 }
