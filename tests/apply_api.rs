@@ -215,8 +215,19 @@ async fn applying_twice_or_the_same_file_again_creates_nothing_new(pool: PgPool)
     assert_eq!(again["duplicate_policy"], "skip");
     assert_eq!(leads_snapshot(&pool).await, after_first);
 
-    // The same file with the same mapping and configuration, uploaded again.
-    let second = stage(&app, &cookie, "partners-again.csv", SCENARIO).await;
+    // The same file with the same mapping and configuration, uploaded again: the dry run
+    // already says so.
+    let res = upload(
+        &app,
+        &cookie,
+        "partners-again.csv",
+        SCENARIO.as_bytes(),
+        &[],
+    )
+    .await;
+    let report = body_json(res).await;
+    assert_eq!(report["already_imported"]["import_id"], id.as_str());
+    let second = report["import_id"].as_str().unwrap().to_owned();
     let summary = body_json(
         send(
             &app,
@@ -438,11 +449,37 @@ async fn a_connection_killed_mid_apply_leaves_no_partial_data_and_a_retry_succee
     assert_eq!(summary["status"], "failed");
     assert!(summary["failure"].as_str().unwrap().contains("connection"));
 
+    // A failed import can still be fixed before the retry.
+    let errors = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows?status=error"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    let bad_seq = errors["rows"][0]["seq"].clone();
+    let res = send(
+        &app,
+        json_request(
+            "PATCH",
+            &format!("/api/imports/{id}/rows"),
+            &cookie,
+            &json!({"edits": [{"seq": bad_seq, "field": "email", "value": "bad.fixed@example.com"}]}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
     let (status, summary) =
         apply_wait(&app, &cookie, &id, json!({"duplicate_policy": "upsert"})).await;
     assert_eq!(status, StatusCode::OK, "{summary}");
     assert_eq!(summary["status"], "applied");
-    assert_eq!(result_counts(&summary), (1, 1, 1, 1));
+    assert_eq!(
+        result_counts(&summary),
+        (2, 1, 1, 0),
+        "the fixed row is imported too"
+    );
     assert!(summary["failure"].is_null());
 }
 

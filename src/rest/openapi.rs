@@ -420,7 +420,7 @@ fn edit_rows() -> Value {
             "401": unauthenticated(),
             "403": cross_site_or(""),
             "404": error("`request.not_found`: no such import in the caller's company, or an edit names a `seq` the import does not have (nothing is changed)."),
-            "409": error("`import.not_editable`: the import is no longer `staged` (for example, it was applied)."),
+            "409": error("`import.not_editable`: the import is being applied, was applied or was reverted (a `staged` or `failed` import can be changed)."),
             "422": error("`mapping.unknown_field`: an edit names a field the import's configuration does not have."),
             "500": internal()
         }
@@ -458,7 +458,7 @@ fn bulk() -> Value {
             "401": unauthenticated(),
             "403": cross_site_or(""),
             "404": not_found("import"),
-            "409": error("`import.not_editable`: the import is no longer `staged` (for example, it was applied)."),
+            "409": error("`import.not_editable`: the import is being applied, was applied or was reverted (a `staged` or `failed` import can be changed)."),
             "422": error("`mapping.unknown_field`: `field` is not a field of the import's configuration."),
             "500": internal()
         }
@@ -560,7 +560,7 @@ fn corrections() -> Value {
             "401": unauthenticated(),
             "403": cross_site_or(""),
             "404": not_found("import"),
-            "409": error("`import.not_editable`: the import is no longer `staged`."),
+            "409": error("`import.not_editable`: the import is being applied, was applied or was reverted."),
             "413": error("`file.too_large`: over the upload limit."),
             "415": error("`request.not_multipart`: the body is not multipart/form-data."),
             "422": error("`corrections.no_row_id`: the file has no “Row id” column; `corrections.no_fields`: none of its columns is a field; or the file cannot be read (intake codes such as `file.unreadable`)."),
@@ -586,7 +586,7 @@ fn remap() -> Value {
             "401": unauthenticated(),
             "403": cross_site_or(""),
             "404": not_found("import"),
-            "409": error("`import.not_editable`: the import is no longer `staged` (for example, it was applied)."),
+            "409": error("`import.not_editable`: the import is being applied, was applied or was reverted (a `staged` or `failed` import can be changed)."),
             "422": error("`mapping.unknown_header`: a header the file does not have; `mapping.unknown_field`: a field the configuration does not have; `header.field_conflict`: two columns on one field."),
             "500": internal()
         }
@@ -900,7 +900,7 @@ fn schemas() -> Value {
     );
     s.insert("DryRunReport".into(), json!({
         "type": "object",
-        "required": ["import_id", "status", "config_version", "file", "mapping", "stats", "errors", "warnings", "rows", "page", "duration_ms"],
+        "required": ["import_id", "status", "config_version", "file", "mapping", "stats", "errors", "warnings", "rows", "page", "duration_ms", "already_imported"],
         "properties": {
             "import_id": { "type": "string", "format": "uuid" },
             "status": { "type": "string", "enum": ["staged"] },
@@ -912,7 +912,8 @@ fn schemas() -> Value {
             "warnings": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level warnings, then the first 1,000 row-level warnings." },
             "rows": { "type": "array", "items": schema_ref("RowView"), "description": "The first page of staged rows (100)." },
             "page": schema_ref("Page"),
-            "duration_ms": { "type": "integer", "minimum": 0 }
+            "duration_ms": { "type": "integer", "minimum": 0 },
+            "already_imported": nullable(schema_ref("EarlierImport"))
         }
     }));
     s.insert("ImportSummary".into(), json!({

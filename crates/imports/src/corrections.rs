@@ -43,7 +43,7 @@ pub async fn apply_corrections(
     let record = store::imports::get_import(&svc.pool, company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    if record.status != "staged" {
+    if !matches!(record.status.as_str(), "staged" | "failed") {
         return Err(ImportError::Conflict {
             code: "import.not_editable",
             message: format!(

@@ -207,7 +207,16 @@ pub async fn dry_run(
         duration_ms,
         "[ImportTelemetry] dry run finished"
     );
+    // Told now, before anyone applies it a second time.
+    let already_imported = store::apply::earlier_apply(&svc.pool, principal.company_id, import_id)
+        .await?
+        .map(|e| crate::model::EarlierImport {
+            import_id: e.import_id,
+            applied_at: e.applied_at,
+            applied_by: e.applied_by_email,
+        });
     Ok(DryRunReport {
+        already_imported,
         import_id,
         status: "staged".into(),
         config_version: active.version,

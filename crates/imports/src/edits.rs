@@ -289,7 +289,7 @@ pub(crate) async fn open(
     let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    if record.status != "staged" {
+    if !matches!(record.status.as_str(), "staged" | "failed") {
         return Err(ImportError::Conflict {
             code: "import.not_editable",
             message: format!(

@@ -109,6 +109,9 @@ pub struct DryRunReport {
     pub rows: Vec<RowView>,
     pub page: Page,
     pub duration_ms: u64,
+    /// The same file was already applied with this mapping and configuration (who, when).
+    #[serde(default)]
+    pub already_imported: Option<EarlierImport>,
 }
 
 /// An import as the summary and the history show it.
