@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::edits::CellEdit;
 use crate::model::Stats;
-use crate::reports::{FIX_SHEET, META_HEADERS, ROW_ID_HEADER};
+use crate::reports::{current_value, FIX_SHEET, META_HEADERS, ROW_ID_HEADER};
 use crate::{ImportError, ImportService};
 
 /// Rows looked up per query while comparing.
@@ -134,22 +134,6 @@ pub async fn apply_corrections(
         rows_unknown,
         stats,
     })
-}
-
-/// The value a row has now for a field: the user's edit, else the mapped cell.
-fn current_value<'a>(
-    row: &'a store::imports::StagedRowOut,
-    key: &str,
-    column: Option<usize>,
-) -> &'a str {
-    match row.edits.get(key) {
-        Some(serde_json::Value::String(s)) => s,
-        Some(_) => "",
-        None => column
-            .and_then(|c| row.original.get(c))
-            .and_then(|v| v.as_str())
-            .unwrap_or(""),
-    }
 }
 
 /// The report's header and its rows as (seq, cells).

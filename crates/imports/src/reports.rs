@@ -306,8 +306,9 @@ fn issue_lines<'a>(
     })
 }
 
-/// The value a row has now for a field: the user's edit, else the mapped cell.
-fn current_value<'a>(
+/// The value a row has now for a field: the user's edit, else the mapped cell. The report
+/// writes it and the corrections upload compares against it.
+pub(crate) fn current_value<'a>(
     row: &'a store::imports::StagedRowOut,
     key: &str,
     column: Option<usize>,
