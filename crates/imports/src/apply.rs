@@ -208,7 +208,7 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
             tracing::info!(job = %job.id, "import locked by another worker; leaving the job");
         }
         Err(e) => {
-            let reason = failure_reason(&e);
+            let reason = e.reason();
             tracing::error!(job = %job.id, import = %import_id, error = %e, "apply failed");
             store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
             store::jobs::finish(&svc.pool, job.id, "failed", Some(&e.to_string())).await?;
@@ -240,22 +240,52 @@ pub async fn work_forever(svc: ImportService, idle: Duration) {
     }
 }
 
-/// What a user is told when an apply did not commit.
-fn failure_reason(e: &ImportError) -> String {
-    let text = e.to_string();
-    let cause = if text.contains("leads_company_email_norm_key") {
-        "another import created a lead with the same e-mail at the same time"
-    } else if text.contains("terminat")
-        || text.contains("connection")
-        || text.contains("closed")
-        || text.contains("broken pipe")
-    {
-        "the database connection was lost"
-    } else if text.contains("statement timeout") || text.contains("canceling statement") {
-        "the database took too long"
-    } else {
-        "the database refused a write"
-    };
+/// Why an apply did not commit, with the database error kept whole so the reason can be
+/// told by constraint name and SQLSTATE rather than by message text.
+#[derive(Debug, thiserror::Error)]
+enum ApplyError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Service(#[from] ImportError),
+}
+
+impl ApplyError {
+    /// What a user is told.
+    fn reason(&self) -> String {
+        let database = match self {
+            ApplyError::Store(store::StoreError::Unique(c))
+                if c == "leads_company_email_norm_key" =>
+            {
+                return failure_sentence(
+                    "another import created a lead with the same e-mail at the same time",
+                )
+            }
+            ApplyError::Store(store::StoreError::Database(e)) | ApplyError::Database(e) => Some(e),
+            _ => None,
+        };
+        let cause = match database {
+            Some(sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::PoolTimedOut) => {
+                "the database connection was lost"
+            }
+            Some(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                // admin_shutdown (pg_terminate_backend), crash_shutdown, connection_exception…
+                Some(c) if c.starts_with("57P") || c.starts_with("08") => {
+                    "the database connection was lost"
+                }
+                // query_canceled: the statement timeout.
+                Some("57014") => "the database took too long",
+                _ => "the database refused a write",
+            },
+            _ => "the database refused a write",
+        };
+        failure_sentence(cause)
+    }
+}
+
+fn failure_sentence(cause: &str) -> String {
     format!("The apply stopped because {cause}; nothing was written. Apply again to retry.")
 }
 
@@ -270,7 +300,7 @@ async fn run_apply(
     svc: &ImportService,
     job: &store::jobs::Job,
     import_id: Uuid,
-) -> Result<Applied, ImportError> {
+) -> Result<Applied, ApplyError> {
     let started = Instant::now();
     let company_id = job.company_id;
     let policy = job.payload["duplicate_policy"]
@@ -284,21 +314,12 @@ async fn run_apply(
         .to_owned();
 
     let mut tx = svc.pool.begin().await?;
-    // Named so operators (and the test that kills it) can find the apply's session.
-    sqlx::query("SELECT set_config('application_name', $1, true)")
-        .bind(format!("lead-importer apply {import_id}"))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(&format!(
-        "SET LOCAL statement_timeout = '{APPLY_STATEMENT_TIMEOUT}'"
-    ))
-    .execute(&mut *tx)
-    .await?;
+    store::apply::prepare_session(&mut tx, import_id, APPLY_STATEMENT_TIMEOUT).await?;
     if !store::apply::try_lock_import(&mut tx, import_id).await? {
         return Ok(Applied::Busy);
     }
     let Some(status) = store::apply::status(&mut *tx, company_id, import_id).await? else {
-        return Err(ImportError::NotFound(format!("No import {import_id}.")));
+        return Err(ImportError::NotFound(format!("No import {import_id}.")).into());
     };
     if status != "applying" {
         // Already applied (a retried job after a commit) or no longer wanted.
@@ -348,19 +369,14 @@ async fn run_apply(
 
     let max_seq = store::apply::max_apply_seq(&mut tx).await?;
     let (mut inserted, mut updated) = (0u64, 0u64);
-    let mut from = 0;
+    let (mut from, mut done) = (0, 0);
     while from <= max_seq {
         let to = from.saturating_add(CHUNK_ROWS);
         updated +=
             store::apply::apply_updates(&mut tx, company_id, import_id, (from, to), &spec).await?;
         inserted += store::apply::apply_inserts(&mut tx, company_id, import_id, (from, to)).await?;
+        done += store::apply::writes_in(&mut tx, (from, to)).await?;
         from = to;
-        let done: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM apply_rows WHERE action IN ('insert', 'update') AND seq < $1",
-        )
-        .bind(to)
-        .fetch_one(&mut *tx)
-        .await?;
         store::jobs::progress(&svc.pool, job.id, done, to_write).await?;
     }
 

@@ -248,6 +248,38 @@ pub async fn set_report_keys(
 // ---------------------------------------------------------------------------------------
 // The apply itself, on one connection inside one transaction.
 
+/// Names the apply's session (so operators, and the test that kills it, can find it in
+/// `pg_stat_activity`) and gives its statements `timeout` (e.g. `15min`) instead of the
+/// pool's shorter default, for the rest of the transaction.
+pub async fn prepare_session(
+    conn: &mut PgConnection,
+    import_id: Uuid,
+    timeout: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "SELECT set_config('application_name', $1, true), set_config('statement_timeout', $2, true)",
+    )
+    .bind(format!("lead-importer apply {import_id}"))
+    .bind(timeout)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Rows of `apply_rows` with `seq` in `[from, to)` that are written (inserted or updated):
+/// the progress one chunk adds.
+pub async fn writes_in(conn: &mut PgConnection, (from, to): (i32, i32)) -> Result<i64, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM apply_rows
+         WHERE seq >= $1 AND seq < $2 AND action IN ('insert', 'update')",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
 /// Creates the transaction's scratch table `apply_rows` (dropped at commit or rollback).
 pub async fn create_apply_table(conn: &mut PgConnection) -> Result<(), StoreError> {
     let columns: String = LEAD_COLUMNS.iter().map(|c| format!("{c} text, ")).collect();
