@@ -141,10 +141,11 @@ ensure_database() {
   fi
 }
 
-# Builds the release server and the size-optimised wasm bundle into target/site.
+# Builds the release server and the size-optimised wasm bundle into target/site, with
+# brotli and gzip siblings of every static file for the server to send as they are.
 build_release() {
   say "building the app (release; the first build takes several minutes)"
-  (cd "$REPO_ROOT" && cargo leptos build --release)
+  (cd "$REPO_ROOT" && cargo leptos build --release --precompress)
 }
 
 server_binary() {

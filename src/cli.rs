@@ -194,6 +194,7 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
         leptos_options.site_addr = addr;
     }
     let addr = leptos_options.site_addr;
+    crate::http::check_hash_file(&mut leptos_options);
     let pool = open(&db).await?;
     if !serve.no_demo {
         if let Some(demo) = auth::bootstrap_demo(&pool).await? {

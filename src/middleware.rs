@@ -1,10 +1,10 @@
-//! Cross-cutting request handling: who is calling, cross-site protection, page sign-in
-//! redirects and security headers.
+//! Cross-cutting request handling: who is calling, cross-site protection and page sign-in
+//! redirects.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{self, HeaderValue};
+use axum::http::header;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -145,32 +145,6 @@ fn urlencode(s: &str) -> String {
         }
     }
     out
-}
-
-/// Headers that close off common browser attacks. Inline scripts stay allowed because
-/// Leptos' hydration bootstrap is an inline module script.
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-             style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:3001; \
-             frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ),
-    );
-    res
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Builds the whole HTTP router: health probes, the REST API, server functions and pages,
-//! wrapped in the middleware stack. Tests call `build_router` directly, without a socket.
+//! Builds the whole HTTP router: health probes, the REST API, server functions, pages and
+//! the static bundle, wrapped in the middleware stack. Tests call `build_router` directly,
+//! without a socket.
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use web::server::AppState;
 use web::{shell, App};
 
-use crate::middleware;
+use crate::{http, middleware};
 
 /// Request bodies above this are refused with 413 (uploads get their own, larger limit).
 const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -21,10 +22,12 @@ const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The application's router with its state applied.
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
-    Router::new()
+    let security = http::SecurityHeaders::new(&state.leptos_options);
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::rest::routes())
+        .merge(http::pkg_routes(&state.leptos_options))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -38,13 +41,18 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
             middleware::resolve_principal,
         ))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            http::security_headers,
+        ))
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(crate::rest::json_errors))
+        .with_state(state);
+    http::wrap(router)
 }
 
 /// Liveness: the process is up and serving.

@@ -26,4 +26,8 @@ fn leptos_toml_agrees_with_the_build_settings_in_cargo_toml() {
         build["site-addr"].as_str().unwrap(),
         runtime.site_addr.to_string()
     );
+    assert_eq!(
+        build["hash-files"].as_bool().unwrap_or(false),
+        runtime.hash_files
+    );
 }

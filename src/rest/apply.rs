@@ -3,7 +3,7 @@
 //! round trip. Thin: decode, call the service, map the answer.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ use imports::revert::{RevertRequest, Reverted};
 use web::server::AppState;
 
 use super::imports::parse_id;
-use super::{upload, ApiError, Caller};
+use super::{upload, ApiError, Caller, Query};
 
 /// `?wait=true` makes the apply call block until the apply has finished.
 #[derive(Debug, Default, Deserialize)]

@@ -126,3 +126,56 @@ mod tests {
         assert_eq!(sentence(""), "");
     }
 }
+
+/// The stable code for an error status that was not produced by a handler (the router's
+/// 405, a body limit's 413, the timeout's 408, an extractor's plain-text rejection).
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "request.invalid",
+        StatusCode::NOT_FOUND => "request.not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "request.method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "request.timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "request.too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "request.unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "request.unprocessable",
+        s if s.is_server_error() => "internal",
+        _ => "request.failed",
+    }
+}
+
+/// Every REST error answers `{"error": {"code", "message"}}`: an error response under
+/// `/api/` that is not JSON yet (produced below the handlers' own mapping) is rewritten,
+/// keeping its status and headers such as `Allow`. Server functions (`/api/fn/`) have
+/// their own error encoding and are left alone.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let is_rest = path.starts_with("/api/") && !path.starts_with("/api/fn/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_rest || !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // The plain-text rejections say what went wrong in a sentence; keep it (bounded).
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_owned();
+    let message = if text.is_empty() || status.is_server_error() {
+        status
+            .canonical_reason()
+            .unwrap_or("The request failed.")
+            .to_owned()
+    } else {
+        text
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    let json = ApiError::new(status, code_for_status(status), message).into_response();
+    let (json_parts, json_body) = json.into_parts();
+    parts.headers.extend(json_parts.headers);
+    Response::from_parts(parts, json_body)
+}

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use imports::model::{DryRunReport, ImportSummary, RowPage};
 use imports::rows::RowQuery;
 use web::server::AppState;
 
-use super::{upload, ApiError, Caller};
+use super::{upload, ApiError, Caller, Query};
 
 /// `POST /api/imports/leads/validate`: multipart `file` plus optional `source`,
 /// `preset_id`, `mapping` (JSON `{header: field}`), `sheet`, `header_row`, `encoding`,

@@ -10,8 +10,9 @@ mod presets;
 mod session;
 mod upload;
 
+pub use error::json_errors;
 pub use error::ApiError;
-pub use extract::Caller;
+pub use extract::{Caller, Query};
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

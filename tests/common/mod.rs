@@ -27,6 +27,15 @@ pub fn app_with_upload_limit(pool: PgPool, max_upload_bytes: u64) -> Router {
     let options = leptos::config::LeptosOptions::builder()
         .output_name("lead-importer")
         .build();
+    app_with(pool, options, max_upload_bytes)
+}
+
+/// The app with chosen Leptos options (site directory, environment, hashed files).
+pub fn app_with_options(pool: PgPool, options: leptos::config::LeptosOptions) -> Router {
+    app_with(pool, options, 2 * 1024 * 1024)
+}
+
+fn app_with(pool: PgPool, options: leptos::config::LeptosOptions, max_upload_bytes: u64) -> Router {
     let data = std::env::temp_dir().join(format!("lead-importer-test-{}", uuid::Uuid::new_v4()));
     let state = web::server::AppState {
         pool: pool.clone(),

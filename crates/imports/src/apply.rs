@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rules::config::DedupeKeyKind;
 use serde::Deserialize;
 use sqlx::PgPool;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::model::{ApplyInfo, ApplyResult, EarlierImport, ImportSummary, Progress, RevertResult};
@@ -218,14 +219,18 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
 }
 
 /// Runs a queued job on its own task, so a caller that goes away (a client hanging up)
-/// does not stop it; await the handle to wait for the apply to finish.
+/// does not stop it; await the handle to wait for the apply to finish. The task stays in
+/// the caller's span, so the apply's log lines carry the request id that started it.
 pub fn spawn_run(svc: &ImportService, job_id: Uuid) -> tokio::task::JoinHandle<()> {
     let svc = svc.clone();
-    tokio::spawn(async move {
-        if let Err(e) = run_next(&svc, Some(job_id)).await {
-            tracing::error!(error = %e, job = %job_id, "apply job could not run");
+    tokio::spawn(
+        async move {
+            if let Err(e) = run_next(&svc, Some(job_id)).await {
+                tracing::error!(error = %e, job = %job_id, "apply job could not run");
+            }
         }
-    })
+        .in_current_span(),
+    )
 }
 
 /// Runs queued jobs and jobs whose worker died, until the process stops.

@@ -1,7 +1,7 @@
 //! The document shell, the router and the app-wide "who is signed in" resource.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -21,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -46,13 +47,13 @@ fn CurrentUserScope(children: Children) -> impl IntoView {
     children()
 }
 
-/// The application: meta tags, the stylesheet and the routes.
+/// The application: the title and the routes (the stylesheet is linked by the shell, which
+/// knows the hashed file name).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/lead-importer.css"/>
         <Title formatter=|text: String| {
             if text.is_empty() { "Lead Importer".to_owned() } else { format!("{text} · Lead Importer") }
         }/>
