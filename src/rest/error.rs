@@ -115,18 +115,6 @@ fn sentence(phrase: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::sentence;
-
-    #[test]
-    fn an_intake_phrase_becomes_a_sentence_before_its_hint() {
-        assert_eq!(sentence("the file is empty"), "The file is empty.");
-        assert_eq!(sentence("already a sentence."), "Already a sentence.");
-        assert_eq!(sentence(""), "");
-    }
-}
-
 /// The stable code for an error status that was not produced by a handler (the router's
 /// 405, a body limit's 413, the timeout's 408, an extractor's plain-text rejection).
 fn code_for_status(status: StatusCode) -> &'static str {
@@ -178,4 +166,16 @@ pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Ne
     let (json_parts, json_body) = json.into_parts();
     parts.headers.extend(json_parts.headers);
     Response::from_parts(parts, json_body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn an_intake_phrase_becomes_a_sentence_before_its_hint() {
+        assert_eq!(sentence("the file is empty"), "The file is empty.");
+        assert_eq!(sentence("already a sentence."), "Already a sentence.");
+        assert_eq!(sentence(""), "");
+    }
 }
