@@ -151,6 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     display_name: &name,
                     password,
                     role,
+                    added_by: None,
                 },
             )
             .await?;

@@ -271,11 +271,12 @@ async fn only_admins_can_add_users(pool: PgPool) {
         .unwrap();
     assert!(emails.contains(&"new2@acme.example".to_owned()));
     assert!(!emails.contains(&"new1@acme.example".to_owned()));
-    let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'user.add'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'user.add' AND actor_id IS NOT NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(audited, 1);
 }
 
@@ -335,4 +336,34 @@ async fn the_first_start_creates_a_demo_admin_once(pool: PgPool) {
     let res = send(&app, login_request(&demo.email, &demo.password)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body_json(res).await["role"], "admin");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_user_added_outside_the_app_is_audited_too(pool: PgPool) {
+    // What `lead-importer user add` does: no actor, the same service call.
+    auth::create_company(&pool, "globex", "Globex")
+        .await
+        .unwrap();
+    let user_id = auth::create_user(
+        &pool,
+        auth::NewUserInput {
+            company_slug: "globex",
+            email: "Hank@Globex.example",
+            display_name: "Hank",
+            password: PASSWORD,
+            role: auth::Role::Member,
+            added_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    let (entity_id, actor, diff): (Option<String>, Option<uuid::Uuid>, serde_json::Value) =
+        sqlx::query_as("SELECT entity_id, actor_id, diff FROM audit_log WHERE action = 'user.add'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(entity_id, Some(user_id.to_string()));
+    assert_eq!(actor, None);
+    assert_eq!(diff["email"], "hank@globex.example");
+    assert_eq!(diff["role"], "member");
 }

@@ -943,6 +943,7 @@ async fn an_applied_import_keeps_its_reports_and_another_company_sees_nothing(po
             display_name: "",
             password: PASSWORD,
             role: auth::Role::Admin,
+            added_by: None,
         },
     )
     .await

@@ -328,6 +328,7 @@ async fn another_companys_import_is_a_404(pool: PgPool) {
             display_name: "",
             password: PASSWORD,
             role: auth::Role::Admin,
+            added_by: None,
         },
     )
     .await
@@ -696,6 +697,7 @@ async fn after_the_retention_period_the_file_and_staged_rows_go_but_history_stay
             client_ip: "t",
             user_agent: "t",
             session_ttl: time::Duration::hours(1),
+            previous_session: None,
         },
     )
     .await

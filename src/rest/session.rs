@@ -72,12 +72,10 @@ pub async fn login(
             client_ip: &ip.0,
             user_agent,
             session_ttl: state.settings.session_ttl,
+            previous_session: cookies::session_token(&headers).as_deref(),
         },
     )
     .await?;
-    if let Some(old) = cookies::session_token(&headers) {
-        auth::logout(&state.pool, &old).await?;
-    }
     let cookie = cookies::set_session(
         &ok.session_token,
         state.settings.session_ttl,

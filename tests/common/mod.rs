@@ -71,6 +71,7 @@ pub async fn seed(pool: &PgPool) {
                 display_name: "",
                 password: PASSWORD,
                 role,
+                added_by: None,
             },
         )
         .await

@@ -26,6 +26,9 @@ pub struct LoginInput<'a> {
     pub client_ip: &'a str,
     pub user_agent: &'a str,
     pub session_ttl: Duration,
+    /// The session the client presented, if any: a login never upgrades it (session
+    /// fixation), it is ended once the new one exists.
+    pub previous_session: Option<&'a str>,
 }
 
 /// A successful login: the new session's secret (for the cookie) and who signed in.
@@ -43,6 +46,8 @@ pub struct NewUserInput<'a> {
     pub display_name: &'a str,
     pub password: &'a str,
     pub role: Role,
+    /// Who adds the user, for the audit log; `None` for the CLI and the demo bootstrap.
+    pub added_by: Option<Uuid>,
 }
 
 /// The login printed once on the first start.
@@ -114,6 +119,9 @@ pub async fn login(pool: &PgPool, input: LoginInput<'_>) -> Result<LoginOk, Auth
     let principal = db::principal_by_session(pool, &token_hash)
         .await?
         .ok_or(AuthError::Unauthenticated)?;
+    if let Some(old) = input.previous_session {
+        db::delete_session(pool, &hash_secret(old)).await?;
+    }
     tracing::info!(user_id = %creds.id, "signed in");
     Ok(LoginOk {
         session_token,
@@ -229,6 +237,20 @@ pub async fn create_user(pool: &PgPool, input: NewUserInput<'_>) -> Result<Uuid,
         }
     };
     db::upsert_membership(&mut *tx, company.id, user_id, input.role.as_str()).await?;
+    // In the same transaction: a user is never added without its audit entry, whichever
+    // door (page, CLI) they came through.
+    store::audit::record(
+        &mut *tx,
+        &store::audit::AuditEntry {
+            company_id: Some(company.id),
+            actor_id: input.added_by,
+            action: "user.add",
+            entity: "user",
+            entity_id: Some(user_id.to_string()),
+            diff: serde_json::json!({ "email": email, "role": input.role.as_str() }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(user_id)
 }
@@ -301,6 +323,7 @@ pub async fn bootstrap_demo(pool: &PgPool) -> Result<Option<DemoLogin>, AuthErro
             display_name: "Demo Admin",
             password: &password,
             role: Role::Admin,
+            added_by: None,
         },
     )
     .await?;

@@ -34,6 +34,7 @@ async fn staged(pool: PgPool) -> Fixture {
             display_name: "Ada",
             password: "correct horse battery",
             role: auth::Role::Member,
+            added_by: None,
         },
     )
     .await

@@ -49,13 +49,10 @@ pub async fn login(
             client_ip: &client_ip,
             user_agent,
             session_ttl: state.settings.session_ttl,
+            previous_session: cookies::session_token(&parts.headers).as_deref(),
         },
     )
     .await?;
-    // Rotate: whatever session the browser had before is ended, not upgraded.
-    if let Some(old) = cookies::session_token(&parts.headers) {
-        auth::logout(&state.pool, &old).await?;
-    }
     let cookie = cookies::set_session(
         &ok.session_token,
         state.settings.session_ttl,

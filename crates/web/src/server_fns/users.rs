@@ -36,7 +36,7 @@ pub async fn add_user(
     principal.require_admin()?;
     let state = app_state()?;
     let role: auth::Role = role.parse()?;
-    let user_id = auth::create_user(
+    auth::create_user(
         &state.pool,
         auth::NewUserInput {
             company_slug: &principal.company_slug,
@@ -44,24 +44,9 @@ pub async fn add_user(
             display_name: &display_name,
             password: &password,
             role,
+            added_by: Some(principal.user_id),
         },
     )
     .await?;
-    store::audit::record(
-        &state.pool,
-        &store::audit::AuditEntry {
-            company_id: Some(principal.company_id),
-            actor_id: Some(principal.user_id),
-            action: "user.add",
-            entity: "user",
-            entity_id: Some(user_id.to_string()),
-            diff: serde_json::json!({ "email": email.trim().to_lowercase(), "role": role }),
-        },
-    )
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "audit write failed");
-        AppError::internal()
-    })?;
     Ok(())
 }
