@@ -10,7 +10,7 @@ use axum::Json;
 use futures::StreamExt;
 use serde::Deserialize;
 
-use imports::apply::{ApplyRequest, Ticket};
+use imports::apply::{ApplyRequest, Wait};
 use imports::corrections::CorrectionResult;
 use imports::model::ImportSummary;
 use imports::reports::ReportFormat;
@@ -59,38 +59,18 @@ pub async fn apply(
         &body,
         r#"{"mode": "valid_only"|"all", "duplicate_policy": "skip"|"update"|"upsert", "fill_empty_only": bool}"#,
     )?;
-    let ticket = imports::apply::request(&state.imports, &principal, id, &req).await?;
-    let status = match ticket {
-        Ticket::AlreadyApplied => StatusCode::OK,
-        Ticket::Queued(job) => {
-            let run = imports::apply::spawn_run(&state.imports, job);
-            if query.wait {
-                run.await.map_err(|e| {
-                    tracing::error!(error = %e, "apply task panicked");
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "Something went wrong on our side. Please try again.",
-                    )
-                })?;
-                StatusCode::OK
-            } else {
-                StatusCode::ACCEPTED
-            }
-        }
+    let wait = if query.wait {
+        Wait::Finished
+    } else {
+        Wait::Queued
     };
-    let summary = imports::rows::summary(&state.pool, &principal, id).await?;
-    if status == StatusCode::OK && summary.status == "failed" {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "import.apply_failed",
-            summary
-                .apply
-                .failure
-                .unwrap_or_else(|| "The apply failed; nothing was written.".into()),
-        ));
-    }
-    Ok((status, Json(summary)))
+    let started = imports::apply::start(&state.imports, &principal, id, &req, wait).await?;
+    let status = if started.finished {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(started.summary)))
 }
 
 /// `POST /api/imports/{id}/revert` with an optional `{"on_conflict": "abort"|"keep"|"overwrite"}`:

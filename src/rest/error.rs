@@ -83,9 +83,11 @@ impl From<imports::ImportError> for ApiError {
         let status = match &err {
             E::NotFound(_) => StatusCode::NOT_FOUND,
             E::Forbidden(_) => StatusCode::FORBIDDEN,
-            E::Invalid { code, .. } if code.starts_with("request.") => StatusCode::BAD_REQUEST,
+            E::BadRequest(_) => StatusCode::BAD_REQUEST,
             E::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            E::Intake(i) if i.code() == "file.too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+            E::Intake(
+                intake::IntakeError::TooLarge { .. } | intake::IntakeError::TooManyCells { .. },
+            ) => StatusCode::PAYLOAD_TOO_LARGE,
             E::Intake(_) => StatusCode::UNPROCESSABLE_ENTITY,
             E::Conflict { .. } => StatusCode::CONFLICT,
             E::Internal(cause) => {

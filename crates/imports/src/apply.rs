@@ -41,6 +41,63 @@ pub enum Ticket {
     AlreadyApplied,
 }
 
+/// How long the caller of [`start`] stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Until the job is queued; the apply goes on on its own task (the UI polls).
+    Queued,
+    /// Until the apply has finished or failed (`?wait=true`).
+    Finished,
+}
+
+/// What [`start`] answers: the import as it is now and whether the apply is over.
+#[derive(Debug)]
+pub struct Started {
+    pub summary: ImportSummary,
+    /// True once the import is applied (now or before); false while the job runs.
+    pub finished: bool,
+}
+
+/// Starts applying an import, the one way every transport does it: checks and queues
+/// ([`request`]), runs the job on its own task ([`spawn_run`]), optionally waits for it, and
+/// answers the summary. A failed apply the caller waited for is an error
+/// (`import.apply_failed` with its reason); nothing was written then.
+pub async fn start(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    req: &ApplyRequest,
+    wait: Wait,
+) -> Result<Started, ImportError> {
+    let finished = match request(svc, principal, import_id, req).await? {
+        Ticket::AlreadyApplied => true,
+        Ticket::Queued(job) => {
+            let run = spawn_run(svc, job);
+            match wait {
+                // Dropping the handle detaches the task; it runs to the end.
+                Wait::Queued => false,
+                Wait::Finished => {
+                    run.await
+                        .map_err(|e| ImportError::internal(format!("apply task: {e}")))?;
+                    true
+                }
+            }
+        }
+    };
+    let summary = crate::rows::summary(&svc.pool, principal, import_id).await?;
+    if finished && summary.status == "failed" {
+        return Err(ImportError::Conflict {
+            code: "import.apply_failed",
+            message: summary
+                .apply
+                .failure
+                .clone()
+                .unwrap_or_else(|| "The apply failed; nothing was written.".into()),
+        });
+    }
+    Ok(Started { summary, finished })
+}
+
 /// Checks the request against the import's state and queues the apply job.
 #[tracing::instrument(skip_all, fields(import = %import_id))]
 pub async fn request(

@@ -142,16 +142,12 @@ pub async fn edit_cells(
     edits: Vec<CellEdit>,
 ) -> Result<EditResult, ImportError> {
     if edits.is_empty() {
-        return Err(ImportError::invalid(
-            "request.invalid",
-            "Send at least one edit.",
-        ));
+        return Err(ImportError::bad_request("Send at least one edit."));
     }
     if edits.len() > MAX_EDITS {
-        return Err(ImportError::invalid(
-            "request.invalid",
-            format!("At most {MAX_EDITS} cells per request; use a bulk action for more."),
-        ));
+        return Err(ImportError::bad_request(format!(
+            "At most {MAX_EDITS} cells per request; use a bulk action for more."
+        )));
     }
     let mut tx = svc.pool.begin().await?;
     let mut editing = open(&mut tx, principal, import_id, None).await?;
@@ -166,8 +162,8 @@ pub async fn edit_cells(
                 ),
             ));
         }
-        let seq = i32::try_from(e.seq)
-            .map_err(|_| ImportError::invalid("request.invalid", "seq is out of range."))?;
+        let seq =
+            i32::try_from(e.seq).map_err(|_| ImportError::bad_request("seq is out of range."))?;
         let value = e
             .value
             .clone()
@@ -241,9 +237,7 @@ pub async fn bulk(
             seqs.len() as u64
         }
         other => {
-            return Err(ImportError::invalid(
-                "request.invalid",
-                format!(
+            return Err(ImportError::bad_request(format!(
                     "Unknown bulk action “{other}”: use clear_column, set_default, find_replace, apply_fix, exclude or restore."
                 ),
             ))
@@ -501,10 +495,9 @@ async fn target_seqs(
     }
     if let Some(status) = req.status.as_deref() {
         if !matches!(status, "valid" | "warning" | "error") {
-            return Err(ImportError::invalid(
-                "request.invalid",
-                format!("Unknown status “{status}”: use valid, warning or error."),
-            ));
+            return Err(ImportError::bad_request(format!(
+                "Unknown status “{status}”: use valid, warning or error."
+            )));
         }
     }
     let code = if req.action == "apply_fix" {
@@ -535,10 +528,7 @@ async fn bulk_patches(
 ) -> Result<(Vec<i32>, Vec<serde_json::Value>), ImportError> {
     let need = |v: &Option<String>, name: &str| {
         v.clone().ok_or_else(|| {
-            ImportError::invalid(
-                "request.invalid",
-                format!("The {} action needs “{name}”.", req.action),
-            )
+            ImportError::bad_request(format!("The {} action needs “{name}”.", req.action))
         })
     };
     let field = match req.action.as_str() {
@@ -569,10 +559,7 @@ async fn bulk_patches(
         _ => (None, String::new(), None),
     };
     if find.as_deref() == Some("") {
-        return Err(ImportError::invalid(
-            "request.invalid",
-            "“find” must not be empty.",
-        ));
+        return Err(ImportError::bad_request("“find” must not be empty."));
     }
     let mut seqs = Vec::new();
     let mut patches = Vec::new();

@@ -10,6 +10,10 @@ pub enum ImportError {
     /// The caller's role does not allow this.
     #[error("{0}")]
     Forbidden(String),
+    /// The request itself is malformed (a parameter out of range, a bad id): the
+    /// caller's mistake, `request.invalid`.
+    #[error("{0}")]
+    BadRequest(String),
     /// The request was understood but its content is not acceptable.
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
@@ -32,6 +36,10 @@ impl ImportError {
         }
     }
 
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ImportError::BadRequest(message.into())
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ImportError::Internal(cause.to_string())
     }
@@ -41,6 +49,7 @@ impl ImportError {
         match self {
             ImportError::NotFound(_) => "request.not_found",
             ImportError::Forbidden(_) => "auth.forbidden",
+            ImportError::BadRequest(_) => "request.invalid",
             ImportError::Invalid { code, .. } | ImportError::Conflict { code, .. } => code,
             ImportError::Intake(e) => e.code(),
             ImportError::Internal(_) => "internal",

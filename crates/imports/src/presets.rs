@@ -151,14 +151,12 @@ impl Checked {
 fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, ImportError> {
     let name = input.name.trim();
     if name.is_empty() || name.len() > 200 {
-        return Err(ImportError::invalid(
-            "request.invalid",
+        return Err(ImportError::bad_request(
             "A preset needs a name of 1 to 200 characters.",
         ));
     }
     if input.mapping.is_empty() {
-        return Err(ImportError::invalid(
-            "request.invalid",
+        return Err(ImportError::bad_request(
             "A preset needs at least one column in its mapping.",
         ));
     }
@@ -173,10 +171,9 @@ fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, Im
             ("company", None)
         }
         other => {
-            return Err(ImportError::invalid(
-                "request.invalid",
-                format!("Unknown scope “{other}”: use user or company."),
-            ))
+            return Err(ImportError::bad_request(format!(
+                "Unknown scope “{other}”: use user or company."
+            )))
         }
     };
     let fingerprint = input

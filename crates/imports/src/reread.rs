@@ -98,8 +98,7 @@ pub async fn reread(
 ) -> Result<DryRunReport, ImportError> {
     let delimiter = delimiter_byte(overrides.delimiter.as_deref())?;
     if overrides.header_row == Some(0) {
-        return Err(ImportError::invalid(
-            "request.invalid",
+        return Err(ImportError::bad_request(
             "The header row is a row number from 1.",
         ));
     }
@@ -159,9 +158,8 @@ fn delimiter_byte(value: Option<&str>) -> Result<Option<u8>, ImportError> {
         None => Ok(None),
         Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
         Some(v) if v.len() == 1 && v.is_ascii() => Ok(v.bytes().next()),
-        Some(v) => Err(ImportError::invalid(
-            "request.invalid",
-            format!("The delimiter “{v}” must be one character, or “tab”."),
-        )),
+        Some(v) => Err(ImportError::bad_request(format!(
+            "The delimiter “{v}” must be one character, or “tab”."
+        ))),
     }
 }

@@ -80,10 +80,9 @@ pub async fn search(
     let record = load(pool, principal, import_id).await?;
     if let Some(status) = query.status.as_deref() {
         if !matches!(status, "valid" | "warning" | "error") {
-            return Err(ImportError::invalid(
-                "request.invalid",
-                format!("Unknown status filter “{status}”: use valid, warning or error."),
-            ));
+            return Err(ImportError::bad_request(format!(
+                "Unknown status filter “{status}”: use valid, warning or error."
+            )));
         }
     }
     let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();

@@ -26,12 +26,16 @@ pub async fn apply_import(
         duplicate_policy: Some(duplicate_policy),
         fill_empty_only: Some(fill_empty_only.is_some_and(|v| v != "false")),
     };
-    let ticket = ::imports::apply::request(&state.imports, &principal, id, &request).await?;
-    if let ::imports::apply::Ticket::Queued(job) = ticket {
-        // Not awaited: the page polls the summary for progress.
-        drop(::imports::apply::spawn_run(&state.imports, job));
-    }
-    super::imports::mirror(::imports::rows::summary(&state.pool, &principal, id).await?)
+    // Not waited for: the page polls the summary for progress.
+    let started = ::imports::apply::start(
+        &state.imports,
+        &principal,
+        id,
+        &request,
+        ::imports::apply::Wait::Queued,
+    )
+    .await?;
+    super::imports::mirror(started.summary)
 }
 
 /// Reverts an applied import. `on_conflict`: `abort` (list leads changed since), `keep`
