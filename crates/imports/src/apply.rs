@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use rules::config::DedupeKeyKind;
-use serde::Deserialize;
+use rules::config::{DedupeKeyKind, DuplicatePolicy};
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tracing::Instrument;
 use uuid::Uuid;
@@ -39,6 +39,43 @@ pub enum Ticket {
     Queued(Uuid),
     /// The import was applied before; its first result stands.
     AlreadyApplied,
+}
+
+/// Which rows an apply writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyMode {
+    /// Rows without errors; error rows stay behind for the report.
+    ValidOnly,
+    /// Every row; refused while error rows remain.
+    All,
+}
+
+impl ApplyMode {
+    /// The API name, as stored with the import.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyMode::ValidOnly => "valid_only",
+            ApplyMode::All => "all",
+        }
+    }
+}
+
+/// What the apply job was asked to do: written by [`request`] into `jobs.payload`, read
+/// back typed by the job, so the two cannot drift apart.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct ApplyPayload {
+    mode: ApplyMode,
+    duplicate_policy: DuplicatePolicy,
+    fill_empty_only: bool,
+}
+
+/// What the store is told to write under a duplicate policy.
+fn writes_for(policy: DuplicatePolicy) -> store::apply::Writes {
+    store::apply::Writes {
+        insert_new: matches!(policy, DuplicatePolicy::Skip | DuplicatePolicy::Upsert),
+        update_existing: matches!(policy, DuplicatePolicy::Update | DuplicatePolicy::Upsert),
+    }
 }
 
 /// How long the caller of [`start`] stays.
@@ -107,21 +144,25 @@ pub async fn request(
     req: &ApplyRequest,
 ) -> Result<Ticket, ImportError> {
     principal.require_member()?;
-    let mode = req.mode.as_deref().unwrap_or("valid_only");
-    if !matches!(mode, "valid_only" | "all") {
-        return Err(ImportError::invalid(
-            "apply.invalid_mode",
-            format!("Unknown mode “{mode}”: use valid_only or all."),
-        ));
-    }
-    if let Some(policy) = req.duplicate_policy.as_deref() {
-        if !matches!(policy, "skip" | "update" | "upsert") {
+    let mode = match req.mode.as_deref().unwrap_or("valid_only") {
+        "valid_only" => ApplyMode::ValidOnly,
+        "all" => ApplyMode::All,
+        other => {
             return Err(ImportError::invalid(
-                "apply.invalid_policy",
-                format!("Unknown duplicate_policy “{policy}”: use skip, update or upsert."),
-            ));
+                "apply.invalid_mode",
+                format!("Unknown mode “{other}”: use valid_only or all."),
+            ))
         }
-    }
+    };
+    let asked_policy = match req.duplicate_policy.as_deref() {
+        None => None,
+        Some(p) => Some(p.parse::<DuplicatePolicy>().map_err(|_| {
+            ImportError::invalid(
+                "apply.invalid_policy",
+                format!("Unknown duplicate_policy “{p}”: use skip, update or upsert."),
+            )
+        })?),
+    };
     let company_id = principal.company_id;
     let mut tx = svc.pool.begin().await?;
     // The row lock makes the status check and the move to `applying` one step: of two
@@ -157,15 +198,17 @@ pub async fn request(
     let record = store::imports::get_import(&mut *tx, company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    let policy = match req.duplicate_policy.as_deref() {
-        Some(p) => p.to_owned(),
+    let policy = match asked_policy {
+        Some(p) => p,
         None => {
-            let config =
-                crate::config::version(&svc.pool, company_id, record.config_version).await?;
-            policy_name(config.config.duplicates.policy)
+            crate::config::version(&svc.pool, company_id, record.config_version)
+                .await?
+                .config
+                .duplicates
+                .policy
         }
     };
-    if mode == "all" {
+    if mode == ApplyMode::All {
         let errors = store::apply::count_error_rows(&mut *tx, company_id, import_id).await?;
         if errors > 0 {
             return Err(ImportError::Conflict {
@@ -176,10 +219,15 @@ pub async fn request(
             });
         }
     }
-    let decision = store::apply::Decision {
+    let payload = ApplyPayload {
         mode,
-        duplicate_policy: &policy,
+        duplicate_policy: policy,
         fill_empty_only: req.fill_empty_only.unwrap_or(false),
+    };
+    let decision = store::apply::Decision {
+        mode: mode.as_str(),
+        duplicate_policy: policy.as_str(),
+        fill_empty_only: payload.fill_empty_only,
     };
     store::apply::start_applying(&mut tx, company_id, import_id, decision, principal.user_id)
         .await?;
@@ -192,25 +240,13 @@ pub async fn request(
             kind: "apply",
             import_id: Some(import_id),
             requested_by: Some(principal.user_id),
-            payload: serde_json::json!({
-                "mode": mode,
-                "duplicate_policy": policy,
-                "fill_empty_only": decision.fill_empty_only,
-            }),
+            payload: serde_json::to_value(payload).map_err(ImportError::internal)?,
             progress_total: i64::from(record.total_rows),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(Ticket::Queued(job_id))
-}
-
-/// The configured default policy's API name.
-fn policy_name(policy: rules::config::DuplicatePolicy) -> String {
-    serde_json::to_value(policy)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "skip".into())
 }
 
 /// This process's name in `jobs.locked_by`.
@@ -365,15 +401,17 @@ async fn run_apply(
 ) -> Result<Applied, ApplyError> {
     let started = Instant::now();
     let company_id = job.company_id;
-    let policy = job.payload["duplicate_policy"]
-        .as_str()
-        .unwrap_or("skip")
-        .to_owned();
-    let fill_empty_only = job.payload["fill_empty_only"].as_bool().unwrap_or(false);
-    let mode = job.payload["mode"]
-        .as_str()
-        .unwrap_or("valid_only")
-        .to_owned();
+    // A payload that does not read is a bug or a tampered row: fail the job, never guess.
+    let ApplyPayload {
+        mode,
+        duplicate_policy: policy,
+        fill_empty_only,
+    } = serde_json::from_value(job.payload.clone()).map_err(|e| {
+        ImportError::internal(format!(
+            "apply job {} has an unreadable payload: {e}",
+            job.id
+        ))
+    })?;
 
     let mut tx = svc.pool.begin().await?;
     store::apply::prepare_session(&mut tx, import_id, APPLY_STATEMENT_TIMEOUT).await?;
@@ -426,7 +464,7 @@ async fn run_apply(
         store::apply::match_by_phone(&mut tx, company_id).await?;
     }
     store::apply::mark_in_file_duplicates(&mut tx, by_phone).await?;
-    let to_write = store::apply::decide_actions(&mut tx, &policy).await?;
+    let to_write = store::apply::decide_actions(&mut tx, writes_for(policy)).await?;
     store::jobs::progress(&svc.pool, job.id, 0, to_write).await?;
 
     let max_seq = store::apply::max_apply_seq(&mut tx).await?;
@@ -449,7 +487,7 @@ async fn run_apply(
             .find(|(a, _)| a == action)
             .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
     };
-    let failed = if mode == "valid_only" {
+    let failed = if mode == ApplyMode::ValidOnly {
         u64::try_from(store::apply::count_error_rows(&mut *tx, company_id, import_id).await?)
             .unwrap_or(0)
     } else {
@@ -478,8 +516,8 @@ async fn run_apply(
             entity: "import",
             entity_id: Some(import_id.to_string()),
             diff: serde_json::json!({
-                "mode": mode,
-                "duplicate_policy": policy,
+                "mode": mode.as_str(),
+                "duplicate_policy": policy.as_str(),
                 "fill_empty_only": fill_empty_only,
                 "result": result_json,
             }),
@@ -564,4 +602,44 @@ pub async fn attach_state(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_policy_tells_the_store_what_to_write() {
+        let w = |p| {
+            let w = writes_for(p);
+            (w.insert_new, w.update_existing)
+        };
+        assert_eq!(w(DuplicatePolicy::Skip), (true, false));
+        assert_eq!(w(DuplicatePolicy::Update), (false, true));
+        assert_eq!(w(DuplicatePolicy::Upsert), (true, true));
+    }
+
+    #[test]
+    fn a_job_payload_reads_back_as_written_and_a_strange_one_is_refused() {
+        let payload = ApplyPayload {
+            mode: ApplyMode::All,
+            duplicate_policy: DuplicatePolicy::Upsert,
+            fill_empty_only: true,
+        };
+        let stored = serde_json::to_value(payload).unwrap_or_default();
+        assert_eq!(
+            stored,
+            serde_json::json!({"mode": "all", "duplicate_policy": "upsert", "fill_empty_only": true})
+        );
+        let back: ApplyPayload = serde_json::from_value(stored).unwrap_or(ApplyPayload {
+            mode: ApplyMode::ValidOnly,
+            duplicate_policy: DuplicatePolicy::Skip,
+            fill_empty_only: false,
+        });
+        assert_eq!(back.mode, ApplyMode::All);
+        assert_eq!(back.duplicate_policy, DuplicatePolicy::Upsert);
+        assert!(back.fill_empty_only);
+        let odd = serde_json::json!({"mode": "all", "duplicate_policy": "merge", "fill_empty_only": false});
+        assert!(serde_json::from_value::<ApplyPayload>(odd).is_err());
+    }
 }

@@ -276,6 +276,33 @@ pub enum DuplicatePolicy {
     Upsert,
 }
 
+impl DuplicatePolicy {
+    /// The API name (`skip`, `update`, `upsert`), as in the configuration's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicatePolicy::Skip => "skip",
+            DuplicatePolicy::Update => "update",
+            DuplicatePolicy::Upsert => "upsert",
+        }
+    }
+}
+
+impl std::str::FromStr for DuplicatePolicy {
+    type Err = UnknownPolicy;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "skip" => Ok(DuplicatePolicy::Skip),
+            "update" => Ok(DuplicatePolicy::Update),
+            "upsert" => Ok(DuplicatePolicy::Upsert),
+            other => Err(UnknownPolicy(other.to_owned())),
+        }
+    }
+}
+
+/// A duplicate policy name that is not `skip`, `update` or `upsert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPolicy(pub String);
+
 /// Duplicate detection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DuplicateSettings {

@@ -399,18 +399,27 @@ pub async fn mark_in_file_duplicates(
     Ok(())
 }
 
-/// Decides each remaining row's action from the duplicate policy: `insert`, `update`,
-/// `skip_existing` (a duplicate under `skip`) or `skip_new` (a new lead under `update`).
-/// Returns how many rows will be written.
-pub async fn decide_actions(conn: &mut PgConnection, policy: &str) -> Result<i64, StoreError> {
+/// What an apply writes; the service derives it from the duplicate policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writes {
+    /// Rows that match no lead become new leads (else `skip_new`).
+    pub insert_new: bool,
+    /// Rows that match a lead update it (else `skip_existing`).
+    pub update_existing: bool,
+}
+
+/// Decides each remaining row's action: `insert`, `update`, `skip_existing` or
+/// `skip_new`. Returns how many rows will be written.
+pub async fn decide_actions(conn: &mut PgConnection, writes: Writes) -> Result<i64, StoreError> {
     sqlx::query(
         "UPDATE apply_rows SET action = CASE
-             WHEN lead_id IS NULL THEN CASE WHEN $1 IN ('skip', 'upsert') THEN 'insert' ELSE 'skip_new' END
-             ELSE CASE WHEN $1 IN ('update', 'upsert') THEN 'update' ELSE 'skip_existing' END
+             WHEN lead_id IS NULL THEN CASE WHEN $1 THEN 'insert' ELSE 'skip_new' END
+             ELSE CASE WHEN $2 THEN 'update' ELSE 'skip_existing' END
          END
          WHERE action IS NULL",
     )
-    .bind(policy)
+    .bind(writes.insert_new)
+    .bind(writes.update_existing)
     .execute(&mut *conn)
     .await?;
     let writes: i64 =
