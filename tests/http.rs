@@ -262,3 +262,51 @@ async fn errors_below_the_handlers_answer_the_json_error_shape(pool: PgPool) {
     let body = common::body_json(res).await;
     assert_eq!(body["error"]["code"], "request.method_not_allowed");
 }
+
+#[sqlx::test]
+async fn an_apply_started_by_a_request_logs_with_that_requests_id(pool: PgPool) {
+    common::seed(&pool).await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = common::app(pool);
+    let cookie = common::login_cookie(&app, common::ADMIN_EMAIL).await;
+    let csv = b"First name,Last name,Email\nAda,Lovelace,ada@example.org\n";
+    let res = common::upload(&app, &cookie, "one.csv", csv, &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let import_id = common::body_json(res).await["import_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let req = common::json_request(
+        "POST",
+        &format!("/api/imports/{import_id}/apply?wait=true"),
+        &cookie,
+        &serde_json::json!({}),
+    );
+    let res = common::send(&app, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let applied = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|l| l["fields"]["message"] == "[ImportTelemetry] import applied")
+        .unwrap_or_else(|| panic!("no apply event in {text}"));
+    let spans = applied["spans"].as_array().unwrap();
+    assert!(
+        spans.iter().any(|s| s["request_id"] == id.as_str()),
+        "{applied}"
+    );
+    assert!(
+        !text.contains("ada@example.org"),
+        "no personal data in the log"
+    );
+}
