@@ -21,14 +21,17 @@ export DATABASE_URL="$PG_BASE_URL/postgres"
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "sqlx: the committed .sqlx/ matches the queries and migrations"
+PG_ADMIN_URL="$PG_BASE_URL" scripts/sqlx-prepare.sh --check
+
 say "clippy: server crates"
-cargo clippy "${SERVER_CRATES[@]}" --all-targets -- -D warnings
+cargo clippy --locked "${SERVER_CRATES[@]}" --all-targets -- -D warnings
 say "clippy: wasm (frontend with web/hydrate, and rules)"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p rules --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p rules --target wasm32-unknown-unknown -- -D warnings
 
 say "unit, database and router tests"
-cargo test "${SERVER_CRATES[@]}"
+cargo test --locked "${SERVER_CRATES[@]}"
 
 if [ -x crates/rules/wasm-test.sh ]; then
   say "rules: wasm32 and native agree"
