@@ -51,10 +51,10 @@ pub struct ServeConfig {
     pub intake_max_zip_entry_bytes: u64,
     /// Time opening an upload may take (sniffing, inflation check, sheet choice,
     /// preview), in milliseconds, before it is refused with `file.too_slow`…
-    #[arg(long, env = "INTAKE_OPEN_BUDGET_MS", default_value_t = 1500)]
+    #[arg(long, env = "INTAKE_OPEN_BUDGET_MS", default_value_t = 2000)]
     pub intake_open_budget_ms: u64,
-    /// …plus this many milliseconds per MiB of the upload.
-    #[arg(long, env = "INTAKE_OPEN_BUDGET_PER_MIB_MS", default_value_t = 50)]
+    /// …plus this many milliseconds per MiB of the upload beyond its first 10 MiB.
+    #[arg(long, env = "INTAKE_OPEN_BUDGET_PER_MIB_MS", default_value_t = 200)]
     pub intake_open_budget_per_mib_ms: u64,
     /// Time the whole read of one upload may take, in seconds.
     #[arg(long, env = "INTAKE_READ_BUDGET_SECS", default_value_t = 900)]

@@ -40,12 +40,12 @@ pub struct Limits {
     /// ratio: small parts such as styles compress well and cannot hurt. Default 1 MiB.
     pub zip_ratio_floor_bytes: u64,
     /// Time `open` may take — sniffing, counting inflated bytes, choosing the sheet,
-    /// reading the preview — before the file is refused (`file.too_slow`): this much,
-    /// plus [`Limits::open_time_per_mib`] for every MiB of the file. Default 1.5 s (in
-    /// debug builds ten times as much, see `DEBUG_SLOWDOWN`).
+    /// reading the preview — before the file is refused (`file.too_slow`): this much
+    /// for files up to 10 MiB, plus [`Limits::open_time_per_mib`] for every MiB beyond.
+    /// Default 2 s (in debug builds ten times as much, see `DEBUG_SLOWDOWN`).
     pub open_time_budget: Duration,
-    /// Extra opening time per MiB of the file (a million-row workbook takes longer to
-    /// open than a small one). Default 50 ms, so files under 10 MiB get at most 2 s.
+    /// Extra opening time per MiB beyond the first 10: a million-row workbook (47 MiB,
+    /// 433 MB of XML) needs about 4 s to open in a release build. Default 200 ms.
     pub open_time_per_mib: Duration,
     /// Time the whole read of a workbook may take, from `open` to the last record
     /// (`file.too_slow`), including the time the caller spends between records.
@@ -67,6 +67,9 @@ pub struct Limits {
 /// time. Release builds (what is deployed) get the documented defaults.
 const DEBUG_SLOWDOWN: u32 = if cfg!(debug_assertions) { 10 } else { 1 };
 
+/// Files up to this many MiB open within [`Limits::open_time_budget`] alone.
+const BUDGET_FREE_MIB: u64 = 10;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -80,8 +83,8 @@ impl Default for Limits {
             max_zip_total_bytes: 4 * 1024 * 1024 * 1024,
             max_zip_ratio: 100,
             zip_ratio_floor_bytes: 1024 * 1024,
-            open_time_budget: Duration::from_millis(1500) * DEBUG_SLOWDOWN,
-            open_time_per_mib: Duration::from_millis(50) * DEBUG_SLOWDOWN,
+            open_time_budget: Duration::from_secs(2) * DEBUG_SLOWDOWN,
+            open_time_per_mib: Duration::from_millis(200) * DEBUG_SLOWDOWN,
             read_time_budget: Duration::from_secs(15 * 60),
             max_xls_grid_cells: 8_000_000,
             max_field_lines: 100,
@@ -93,7 +96,8 @@ impl Default for Limits {
 impl Limits {
     /// The opening time budget for a file of `size` bytes.
     pub fn open_budget_for(&self, size: u64) -> Duration {
-        let mib = u32::try_from(size / (1024 * 1024)).unwrap_or(u32::MAX);
+        let beyond = (size / (1024 * 1024)).saturating_sub(BUDGET_FREE_MIB);
+        let mib = u32::try_from(beyond).unwrap_or(u32::MAX);
         self.open_time_budget
             .saturating_add(self.open_time_per_mib.saturating_mul(mib))
     }
@@ -104,17 +108,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_opening_budget_grows_with_the_file_and_stays_at_two_seconds_under_ten_mib() {
+    fn the_opening_budget_is_two_seconds_up_to_ten_mib_and_grows_beyond() {
         let l = Limits {
-            open_time_budget: Duration::from_millis(1500),
-            open_time_per_mib: Duration::from_millis(50),
+            open_time_budget: Duration::from_secs(2),
+            open_time_per_mib: Duration::from_millis(200),
             ..Limits::default()
         };
-        assert_eq!(l.open_budget_for(0), Duration::from_millis(1500));
-        assert!(l.open_budget_for(10 * 1024 * 1024 - 1) <= Duration::from_secs(2));
+        assert_eq!(l.open_budget_for(0), Duration::from_secs(2));
         assert_eq!(
-            l.open_budget_for(100 * 1024 * 1024),
-            Duration::from_millis(6500)
+            l.open_budget_for(11 * 1024 * 1024 - 1),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            l.open_budget_for(47 * 1024 * 1024),
+            Duration::from_millis(9400)
         );
         if !cfg!(debug_assertions) {
             assert_eq!(
