@@ -209,6 +209,11 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
         .with_context(|| format!("opening the file store in {}", serve.data_dir.display()))?;
     let limits = intake::Limits {
         max_file_bytes: serve.max_upload_bytes,
+        max_zip_ratio: serve.intake_max_zip_ratio,
+        max_zip_entry_bytes: serve.intake_max_zip_entry_bytes,
+        open_time_budget: std::time::Duration::from_millis(serve.intake_open_budget_ms),
+        open_time_per_mib: std::time::Duration::from_millis(serve.intake_open_budget_per_mib_ms),
+        read_time_budget: std::time::Duration::from_secs(serve.intake_read_budget_secs),
         ..intake::Limits::default()
     };
     let state = web::server::AppState {

@@ -42,6 +42,23 @@ pub struct ServeConfig {
     /// The largest upload accepted, in bytes (default 512 MiB).
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 512 * 1024 * 1024)]
     pub max_upload_bytes: u64,
+    /// Zip bombs: the largest inflated/compressed ratio of a workbook part, and of all
+    /// parts together, once they inflate past 1 MiB (real workbooks: 4–17×).
+    #[arg(long, env = "INTAKE_MAX_ZIP_RATIO", default_value_t = 100)]
+    pub intake_max_zip_ratio: u64,
+    /// The largest inflated size of one workbook part, in bytes (default 1 GiB).
+    #[arg(long, env = "INTAKE_MAX_ZIP_ENTRY_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub intake_max_zip_entry_bytes: u64,
+    /// Time opening an upload may take (sniffing, inflation check, sheet choice,
+    /// preview), in milliseconds, before it is refused with `file.too_slow`…
+    #[arg(long, env = "INTAKE_OPEN_BUDGET_MS", default_value_t = 2000)]
+    pub intake_open_budget_ms: u64,
+    /// …plus this many milliseconds per MiB of the upload beyond its first 10 MiB.
+    #[arg(long, env = "INTAKE_OPEN_BUDGET_PER_MIB_MS", default_value_t = 200)]
+    pub intake_open_budget_per_mib_ms: u64,
+    /// Time the whole read of one upload may take, in seconds.
+    #[arg(long, env = "INTAKE_READ_BUDGET_SECS", default_value_t = 900)]
+    pub intake_read_budget_secs: u64,
     /// Days an import's original file and staged rows are kept.
     #[arg(long, env = "RETENTION_DAYS", default_value_t = 30)]
     pub retention_days: u32,

@@ -750,3 +750,164 @@ async fn after_the_retention_period_the_file_and_staged_rows_go_but_history_stay
         "the history entry keeps its counts"
     );
 }
+
+/// A 1 MiB block of sheet rows deflated once with a full flush and repeated `times`
+/// times: a stream that inflates to `times` MiB from about a 300th of that.
+fn bomb_stream(times: usize) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let row = br#"<row><c t="inlineStr"><is><t>x</t></is></c></row>"#;
+    let chunk: Vec<u8> = row.iter().copied().cycle().take(1 << 20).collect();
+    let mut c = Compress::new(Compression::best(), false);
+    let mut block = Vec::with_capacity(1 << 16);
+    c.compress_vec(&chunk, &mut block, FlushCompress::Full)
+        .unwrap();
+    let mut out = block.repeat(times);
+    out.extend_from_slice(&[0x03, 0x00]); // final empty block
+    out
+}
+
+/// A workbook whose one sheet is `sheet` (deflated, declaring `declared` bytes); the
+/// other parts are stored. CRCs are left at zero: intake refuses the file before any
+/// part is checked.
+fn bomb_workbook(sheet: &[u8], declared: u32) -> Vec<u8> {
+    let parts: [(&str, u16, &[u8], u32); 5] = [
+        ("[Content_Types].xml", 0, br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#, 0),
+        ("_rels/.rels", 0, br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#, 0),
+        ("xl/workbook.xml", 0, br#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Leads" sheetId="1" r:id="rId1"/></sheets></workbook>"#, 0),
+        ("xl/_rels/workbook.xml.rels", 0, br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#, 0),
+        ("xl/worksheets/sheet1.xml", 8, sheet, declared),
+    ];
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, method, data, declared) in parts {
+        let declared = if method == 0 {
+            data.len() as u32
+        } else {
+            declared
+        };
+        let mut head = Vec::new();
+        head.extend_from_slice(&20u16.to_le_bytes());
+        head.extend_from_slice(&0u16.to_le_bytes());
+        head.extend_from_slice(&method.to_le_bytes());
+        head.extend_from_slice(&[0, 0, 0x21, 0, 0, 0, 0, 0]); // time, date, crc
+        head.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        head.extend_from_slice(&declared.to_le_bytes());
+        head.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        head.extend_from_slice(&0u16.to_le_bytes());
+        central.extend_from_slice(b"PK\x01\x02\x14\x00");
+        central.extend_from_slice(&head);
+        central.extend_from_slice(&[0; 10]);
+        central.extend_from_slice(&(out.len() as u32).to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&head);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+    }
+    let at = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0\x05\0\x05\0");
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_zip_bomb_upload_is_refused_at_once_with_a_file_code(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    // 256 MiB from well under the test app's 2 MiB upload limit, declared honestly…
+    let bomb = bomb_stream(256);
+    let started = std::time::Instant::now();
+    let res = upload(
+        &app,
+        &cookie,
+        "bomb.xlsx",
+        &bomb_workbook(&bomb, 256 << 20),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["error"]["code"], "file.zip_bomb");
+    // …and declaring 1 MiB, which only the count of inflated bytes can catch.
+    let res = upload(
+        &app,
+        &cookie,
+        "liar.xlsx",
+        &bomb_workbook(&bomb, 1 << 20),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(res).await["error"]["code"], "file.zip_bomb");
+    assert!(
+        started.elapsed().as_secs_f64() < 2.0,
+        "{:?}",
+        started.elapsed()
+    );
+    let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(imports, 0);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_workbook_with_a_cover_sheet_is_read_from_its_lead_sheet_and_says_why(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let cover = book.add_worksheet().set_name("Read me").unwrap();
+    cover
+        .write_string(0, 0, "How to fill in this file")
+        .unwrap();
+    cover
+        .write_string(1, 0, "Put one lead per row on the sheet Leads.")
+        .unwrap();
+    let leads = book.add_worksheet().set_name("Leads").unwrap();
+    for (c, h) in ["First name", "Last name", "Email", "Company"]
+        .iter()
+        .enumerate()
+    {
+        leads.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        leads.write_string(r, 0, format!("Ada{r}")).unwrap();
+        leads.write_string(r, 1, "Lovelace").unwrap();
+        leads
+            .write_string(r, 2, format!("ada{r}@example.com"))
+            .unwrap();
+        leads.write_string(r, 3, "Analytical Engines").unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let res = upload(&app, &cookie, "partner.xlsx", &bytes, &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["file"]["sheet"], "Leads");
+    assert_eq!(report["stats"]["total_rows"], 3);
+    let choice = &report["file"]["sheet_choice"];
+    assert_eq!(choice["sheet"], "Leads");
+    assert_eq!(choice["ambiguous"], false);
+    assert_eq!(choice["skipped"][0]["name"], "Read me");
+    assert_eq!(choice["skipped"][0]["reason"], "holds 2 lines of text");
+    assert!(
+        choice["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("The first sheet “Read me” holds 2 lines of text; “Leads” has a header row matching 4 lead fields"),
+        "{choice}"
+    );
+    // The decision is stored with the import: its summary says the same.
+    let id = report["import_id"].as_str().unwrap();
+    let summary = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(summary["file"]["sheet_choice"], *choice);
+}

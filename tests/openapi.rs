@@ -521,6 +521,41 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
     assert!(report["errors"].as_array().is_some_and(|e| !e.is_empty()));
     let id = report["import_id"].as_str().unwrap().to_owned();
 
+    // A workbook with a cover sheet and two lead sheets: `file.sheet_choice` filled in.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .set_name("Read me")
+        .unwrap()
+        .write_string(0, 0, "The leads are on the next sheets.")
+        .unwrap();
+    for name in ["Leads 2024", "Leads 2025"] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (c, h) in ["Email", "Phone", "Company"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "ada@example.com").unwrap();
+        sheet.write_string(1, 1, "+49 151 23456789").unwrap();
+        sheet.write_string(1, 2, "Acme").unwrap();
+    }
+    let res = upload(
+        &app,
+        &cookie,
+        "two.xlsx",
+        &book.save_to_buffer().unwrap(),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let workbook_report = body_json(res).await;
+    assert_eq!(workbook_report["file"]["sheet_choice"]["ambiguous"], true);
+    assert_conforms(
+        &doc,
+        "/api/imports/leads/validate",
+        "post",
+        200,
+        &workbook_report,
+    );
+
     let bad = upload(&app, &cookie, "empty.csv", b"", &[]).await;
     let status = bad.status().as_u16();
     assert_conforms(

@@ -772,9 +772,33 @@ fn schemas() -> Value {
             "index": { "type": "integer", "minimum": 0, "description": "0-based position in the workbook." }
         }
     }));
+    s.insert("SheetChoice".into(), json!({
+        "type": "object",
+        "required": ["sheet", "index", "reason", "skipped", "ambiguous", "lead_sheets"],
+        "properties": {
+            "sheet": { "type": "string", "description": "The sheet read." },
+            "index": { "type": "integer", "minimum": 0, "description": "Its 0-based position in the workbook." },
+            "reason": { "type": "string", "description": "Why, for the user, e.g. “The first sheet “Read me” holds 2 lines of text; “Leads” has a header row matching 5 lead fields (…) and more than 49 rows below it.”" },
+            "skipped": {
+                "type": "array",
+                "description": "Every other sheet, in workbook order, with why it was not read.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "index", "reason"],
+                    "properties": {
+                        "name": { "type": "string" },
+                        "index": { "type": "integer", "minimum": 0 },
+                        "reason": { "type": "string", "description": "A phrase after the name: `is hidden`, `is empty`, `holds 2 lines of text`, `also looks like a lead list (…)`." }
+                    }
+                }
+            },
+            "ambiguous": { "type": "boolean", "description": "Two or more sheets look like lead lists: the best match was read, and the user should confirm it or pick another sheet (re-read with `sheet`)." },
+            "lead_sheets": { "type": "array", "items": { "type": "string" }, "description": "The sheets that look like lead lists, in workbook order." }
+        }
+    }));
     s.insert("FileSummary".into(), json!({
         "type": "object",
-        "required": ["name", "sha256", "size_bytes", "format", "encoding", "delimiter", "sheets", "sheet", "header_row", "total_rows"],
+        "required": ["name", "sha256", "size_bytes", "format", "encoding", "delimiter", "sheets", "sheet", "sheet_choice", "header_row", "total_rows"],
         "properties": {
             "name": { "type": "string", "description": "The uploaded file's name, without directories." },
             "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
@@ -784,6 +808,10 @@ fn schemas() -> Value {
             "delimiter": { "type": ["string", "null"], "description": "Text files only." },
             "sheets": { "type": "array", "items": schema_ref("SheetSummary"), "description": "Worksheets of a workbook; empty for text files." },
             "sheet": { "type": ["string", "null"], "description": "The sheet that was read." },
+            "sheet_choice": {
+                "anyOf": [schema_ref("SheetChoice"), { "type": "null" }],
+                "description": "How intake chose the sheet when none was asked for: every visible worksheet's first rows are scored (rows with data, a header row matching lead fields, rows within the header's width). `null` for text files and when the sheet was chosen by the caller."
+            },
             "header_row": { "type": "integer", "minimum": 0, "description": "The header's row number as a spreadsheet shows it." },
             "total_rows": { "type": "integer", "minimum": 0, "description": "Records below the header." }
         }

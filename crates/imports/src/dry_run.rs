@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::duplicates;
 use crate::evaluate::{codes_of, evaluate, key_string, status_of, Evaluated, FirstSeen};
 use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
-use crate::model::{DryRunReport, FileSummary, MappingView, SheetSummary};
+use crate::model::{DryRunReport, FileSummary, MappingView, SheetChoice, SheetSummary};
 use crate::tally::Tally;
 use crate::{config, rows, ImportError, ImportService};
 
@@ -72,20 +72,23 @@ pub async fn dry_run(
 ) -> Result<DryRunReport, ImportError> {
     principal.require_member()?;
     let started = Instant::now();
+    // The company's fields are needed first: sheets are scored by how their header rows
+    // match them.
+    let active = config::active(&svc.pool, principal.company_id).await?;
     let intake_opts = intake::Options {
         sheet: opts.sheet.clone().map(sheet_selector),
         header_row: opts.header_row,
         encoding: opts.encoding.clone(),
         delimiter: opts.delimiter,
         limits: svc.limits.clone(),
+        fields: Some(std::sync::Arc::new(active.config.clone())),
     };
     let path = upload.path.clone();
     let opened = tokio::task::spawn_blocking(move || intake::open(&path, &intake_opts))
         .await
         .map_err(ImportError::internal)??;
     let info = opened.info().clone();
-
-    let active = config::active(&svc.pool, principal.company_id).await?;
+    let sheet_choice = info.sheet_choice.as_ref().map(SheetChoice::from);
     let source_key = opts.source.clone().unwrap_or_default();
     let mapping = mapping::resolve(
         &svc.pool,
@@ -138,6 +141,11 @@ pub async fn dry_run(
             delimiter: delimiter.as_deref(),
             sheets: serde_json::to_value(&sheets).map_err(ImportError::internal)?,
             sheet: info.sheet.as_deref(),
+            sheet_choice: sheet_choice
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()
+                .map_err(ImportError::internal)?,
             header_row: i32::try_from(info.header_row).unwrap_or(i32::MAX),
             headers: serde_json::to_value(&info.headers).map_err(ImportError::internal)?,
             mapping: mapping_json,
@@ -229,6 +237,7 @@ pub async fn dry_run(
             delimiter,
             sheets,
             sheet: info.sheet.clone(),
+            sheet_choice,
             header_row: info.header_row,
             total_rows: stats.total_rows,
         },

@@ -19,8 +19,54 @@ pub struct FileSummary {
     pub delimiter: Option<String>,
     pub sheets: Vec<SheetSummary>,
     pub sheet: Option<String>,
+    /// How intake chose the sheet, when the user did not (workbooks only).
+    #[serde(default)]
+    pub sheet_choice: Option<SheetChoice>,
     pub header_row: u32,
     pub total_rows: u64,
+}
+
+/// Why intake read the sheet it read, and which it skipped (mirrors
+/// `intake::SheetChoice`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetChoice {
+    pub sheet: String,
+    pub index: usize,
+    /// One or two sentences for the user.
+    pub reason: String,
+    pub skipped: Vec<SkippedSheet>,
+    /// Two or more sheets look like lead lists: the user must confirm or pick the sheet.
+    pub ambiguous: bool,
+    pub lead_sheets: Vec<String>,
+}
+
+/// A sheet intake did not read, and why ("is hidden", "holds 2 lines of text").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedSheet {
+    pub name: String,
+    pub index: usize,
+    pub reason: String,
+}
+
+impl From<&intake::SheetChoice> for SheetChoice {
+    fn from(c: &intake::SheetChoice) -> Self {
+        SheetChoice {
+            sheet: c.sheet.clone(),
+            index: c.index,
+            reason: c.reason.clone(),
+            skipped: c
+                .skipped
+                .iter()
+                .map(|s| SkippedSheet {
+                    name: s.name.clone(),
+                    index: s.index,
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+            ambiguous: c.ambiguous,
+            lead_sheets: c.lead_sheets.clone(),
+        }
+    }
 }
 
 /// One sheet of a workbook.

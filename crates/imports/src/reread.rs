@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::{DryRunReport, SheetSummary};
+use crate::model::{DryRunReport, SheetChoice, SheetSummary};
 use crate::{dry_run, DryRunOptions, ImportError, ImportService, Upload};
 
 /// One row of the file as read, before any header was chosen.
@@ -24,6 +24,9 @@ pub struct PreviewRow {
 pub struct FilePreview {
     pub sheets: Vec<SheetSummary>,
     pub sheet: Option<String>,
+    /// How intake chose the sheet, when no sheet was asked for.
+    #[serde(default)]
+    pub sheet_choice: Option<SheetChoice>,
     pub header_row: u32,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
@@ -48,12 +51,15 @@ pub async fn preview(
     overrides: Overrides,
 ) -> Result<FilePreview, ImportError> {
     let (record, file) = kept_file(svc, principal, import_id).await?;
+    // Sheets are scored against the same fields as in the dry run, so both choose alike.
+    let active = crate::config::active(&svc.pool, principal.company_id).await?;
     let opts = intake::Options {
         sheet: overrides.sheet.clone().map(intake::SheetSelector::Name),
         header_row: None,
         encoding: overrides.encoding.clone(),
         delimiter: delimiter_byte(overrides.delimiter.as_deref())?,
         limits: svc.limits.clone(),
+        fields: Some(std::sync::Arc::new(active.config)),
     };
     let path = file.0.clone();
     let info =
@@ -72,6 +78,7 @@ pub async fn preview(
                 index: s.index,
             })
             .collect(),
+        sheet_choice: info.sheet_choice.as_ref().map(SheetChoice::from),
         sheet: info.sheet,
         header_row: info.header_row,
         encoding: info.encoding,

@@ -194,6 +194,8 @@ fn to_summary(r: store::imports::ImportRecord) -> Result<ImportSummary, ImportEr
             delimiter: r.delimiter,
             sheets,
             sheet: r.sheet,
+            // Older imports have none; a shape this version cannot read is left out.
+            sheet_choice: r.sheet_choice.and_then(|v| serde_json::from_value(v).ok()),
             header_row: u32::try_from(r.header_row).unwrap_or(0),
             total_rows: u64::try_from(r.total_rows).unwrap_or(0),
         },

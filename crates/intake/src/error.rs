@@ -55,6 +55,12 @@ pub enum IntakeError {
         /// Which limit and which entry.
         detail: String,
     },
+    /// Reading took longer than the time budget (see [`crate::Limits::open_time_budget`]).
+    #[error("reading the file took longer than the limit of {limit_ms} ms")]
+    TooSlow {
+        /// The budget that ran out, in milliseconds from the start of the read.
+        limit_ms: u64,
+    },
     /// A spreadsheet container that cannot be parsed.
     #[error("the file is damaged and cannot be read ({detail})")]
     Corrupt {
@@ -96,6 +102,7 @@ impl IntakeError {
             IntakeError::UnsupportedFormat { .. } => codes::FILE_UNSUPPORTED_FORMAT,
             IntakeError::Encrypted => codes::FILE_ENCRYPTED,
             IntakeError::ZipBomb { .. } => codes::FILE_ZIP_BOMB,
+            IntakeError::TooSlow { .. } => codes::FILE_TOO_SLOW,
             IntakeError::Corrupt { .. } | IntakeError::Io(_) => codes::FILE_CORRUPT,
             IntakeError::EncodingUnknown { .. } => codes::FILE_ENCODING_UNKNOWN,
             IntakeError::SheetNotFound { .. } => codes::FILE_SHEET_NOT_FOUND,
@@ -127,6 +134,9 @@ impl IntakeError {
             }
             IntakeError::ZipBomb { .. } => {
                 "The file expands to far more data than it holds. Re-save it from your spreadsheet program."
+            }
+            IntakeError::TooSlow { .. } => {
+                "The file takes far longer to read than its size suggests. Re-save it from your spreadsheet program, or save it as CSV UTF-8."
             }
             IntakeError::Corrupt { .. } | IntakeError::Io(_) => {
                 "Open the file in your spreadsheet program, save it again (or as CSV UTF-8) and upload the new copy."

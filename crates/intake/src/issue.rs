@@ -38,6 +38,8 @@ pub mod codes {
     pub const FILE_TOO_MANY_COLUMNS: &str = "file.too_many_columns";
     /// A zip entry inflates past the limits.
     pub const FILE_ZIP_BOMB: &str = "file.zip_bomb";
+    /// Reading the file took longer than the time budget.
+    pub const FILE_TOO_SLOW: &str = "file.too_slow";
     /// A password-protected workbook.
     pub const FILE_ENCRYPTED: &str = "file.encrypted";
     /// Not a spreadsheet or delimited text.

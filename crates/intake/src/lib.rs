@@ -12,6 +12,7 @@
 //! # Ok::<(), intake::IntakeError>(())
 //! ```
 
+mod budget;
 mod error;
 mod header;
 mod issue;
@@ -23,13 +24,17 @@ mod text;
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use error::IntakeError;
 pub use issue::{codes, IntakeIssue, Level};
 pub use limits::Limits;
+pub use sheet::choose::{SheetChoice, SkippedSheet};
 pub use sheet::{SheetInfo, SheetSelector};
+
+use budget::Budget;
 
 use sniff::Container;
 use source::{RowSource, SourceRow};
@@ -37,7 +42,8 @@ use source::{RowSource, SourceRow};
 /// What the caller may decide instead of intake.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The sheet to read (default: the first visible sheet with data).
+    /// The sheet to read (default: the visible worksheet that looks most like a table
+    /// of leads; see [`FileInfo::sheet_choice`]).
     pub sheet: Option<SheetSelector>,
     /// The 1-based source row holding the header (default: detected).
     pub header_row: Option<u32>,
@@ -47,6 +53,9 @@ pub struct Options {
     pub delimiter: Option<u8>,
     /// Bounds.
     pub limits: Limits,
+    /// The fields header rows are matched against when sheets are scored (the
+    /// company's configuration; default: [`rules::ImportConfig::default_leads`]).
+    pub fields: Option<Arc<rules::ImportConfig>>,
 }
 
 /// The file format as detected from the bytes.
@@ -105,6 +114,8 @@ pub struct FileInfo {
     pub sheets: Vec<SheetInfo>,
     /// The sheet read.
     pub sheet: Option<String>,
+    /// How the sheet was chosen, when the caller did not name one (workbooks only).
+    pub sheet_choice: Option<SheetChoice>,
     /// 1-based source row of the header.
     pub header_row: u32,
     /// Column names: unique and non-empty.
@@ -129,6 +140,10 @@ pub struct Intake {
     structural: bool,
     empty_rows: u64,
     finished: bool,
+    /// The read's time budget; errors after it ran out are reported as `file.too_slow`.
+    budget: Option<Budget>,
+    /// Rows handed out or skipped, for checking the budget every 1,024 of them.
+    rows_seen: u64,
 }
 
 impl std::fmt::Debug for Intake {
@@ -148,47 +163,68 @@ type Opened = (
     Option<char>,
     Vec<SheetInfo>,
     Option<String>,
+    Option<SheetChoice>,
 );
 
 /// Opens `path`, sniffs it, reads the preview and picks the header. Records are read
-/// lazily through the returned [`Intake`].
+/// lazily through the returned [`Intake`]. Opening has a time budget
+/// ([`Limits::open_budget_for`]); the whole read has [`Limits::read_time_budget`].
 pub fn open(path: &Path, opts: &Options) -> Result<Intake, IntakeError> {
+    let size = std::fs::metadata(path)?.len();
+    let budget = Budget::new(opts.limits.open_budget_for(size));
+    let mut intake = open_within(path, opts, &budget).map_err(|e| budget.explain(e))?;
+    // Past the opening, the rest of the read has its own, longer budget.
+    budget.set_total(opts.limits.read_time_budget);
+    intake.budget = Some(budget);
+    Ok(intake)
+}
+
+fn open_within(path: &Path, opts: &Options, budget: &Budget) -> Result<Intake, IntakeError> {
     let limits = &opts.limits;
-    let container = sniff::sniff(path, limits)?;
-    let (mut source, format, encoding, delimiter, sheets, sheet): Opened = match container {
-        Container::Text => {
-            let (src, meta) = text::open(path, opts.encoding.as_deref(), opts.delimiter, limits)?;
-            let format = if meta.delimiter == b'\t' {
-                Format::Tsv
-            } else {
-                Format::Csv
-            };
-            (
-                Box::new(src),
-                format,
-                Some(meta.encoding),
-                Some(char::from(meta.delimiter)),
-                Vec::new(),
-                None,
-            )
-        }
-        Container::Xlsx | Container::Xls | Container::Ods => {
-            let (src, meta) = sheet::open(path, container, opts.sheet.clone(), limits)?;
-            let format = match container {
-                Container::Xlsx => Format::Xlsx,
-                Container::Xls => Format::Xls,
-                _ => Format::Ods,
-            };
-            (
-                Box::new(src),
-                format,
-                None,
-                None,
-                meta.sheets,
-                Some(meta.sheet),
-            )
-        }
-    };
+    let container = sniff::sniff(path, limits, budget)?;
+    let (mut source, format, encoding, delimiter, sheets, sheet, sheet_choice): Opened =
+        match container {
+            Container::Text => {
+                let (src, meta) =
+                    text::open(path, opts.encoding.as_deref(), opts.delimiter, limits)?;
+                let format = if meta.delimiter == b'\t' {
+                    Format::Tsv
+                } else {
+                    Format::Csv
+                };
+                (
+                    Box::new(src),
+                    format,
+                    Some(meta.encoding),
+                    Some(char::from(meta.delimiter)),
+                    Vec::new(),
+                    None,
+                    None,
+                )
+            }
+            Container::Xlsx | Container::Xls | Container::Ods => {
+                let fields = opts
+                    .fields
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(rules::ImportConfig::default_leads()));
+                let (src, meta) =
+                    sheet::open(path, container, opts.sheet.clone(), limits, budget, fields)?;
+                let format = match container {
+                    Container::Xlsx => Format::Xlsx,
+                    Container::Xls => Format::Xls,
+                    _ => Format::Ods,
+                };
+                (
+                    Box::new(src),
+                    format,
+                    None,
+                    None,
+                    meta.sheets,
+                    Some(meta.sheet),
+                    meta.choice,
+                )
+            }
+        };
     let structural = matches!(container, Container::Text);
 
     let mut rows: Vec<SourceRow> = Vec::new();
@@ -306,6 +342,7 @@ pub fn open(path: &Path, opts: &Options) -> Result<Intake, IntakeError> {
             delimiter,
             sheets,
             sheet,
+            sheet_choice,
             header_row,
             headers,
             preview,
@@ -317,6 +354,8 @@ pub fn open(path: &Path, opts: &Options) -> Result<Intake, IntakeError> {
         structural,
         empty_rows: 0,
         finished: false,
+        budget: None,
+        rows_seen: 0,
     })
 }
 
@@ -349,7 +388,10 @@ impl Intake {
                     Ok(r) => r,
                     Err(e) => {
                         self.finished = true;
-                        return Err(e);
+                        return Err(match &self.budget {
+                            Some(b) => b.explain(e),
+                            None => e,
+                        });
                     }
                 },
             };
@@ -357,6 +399,15 @@ impl Intake {
                 self.finished = true;
                 return Ok(None);
             };
+            self.rows_seen += 1;
+            if self.rows_seen % 1024 == 1 {
+                if let Some(b) = &self.budget {
+                    if let Err(e) = b.check() {
+                        self.finished = true;
+                        return Err(e);
+                    }
+                }
+            }
             if row.cells.iter().all(|c| c.trim().is_empty()) && row.issues.is_empty() {
                 self.empty_rows += 1;
                 if self.empty_rows <= MAX_EMPTY_ROW_ISSUES as u64 {

@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use crate::budget::Budget;
 use crate::error::IntakeError;
 use crate::limits::Limits;
 
@@ -24,7 +25,11 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
 /// Sniffs the file and checks the container-level limits.
-pub(crate) fn sniff(path: &Path, limits: &Limits) -> Result<Container, IntakeError> {
+pub(crate) fn sniff(
+    path: &Path,
+    limits: &Limits,
+    budget: &Budget,
+) -> Result<Container, IntakeError> {
     let mut file = File::open(path)?;
     let size = file.metadata()?.len();
     if size == 0 {
@@ -41,7 +46,7 @@ pub(crate) fn sniff(path: &Path, limits: &Limits) -> Result<Container, IntakeErr
     let head = &head[..n];
     if ZIP_MAGIC.iter().any(|m| head.starts_with(m)) {
         file.seek(SeekFrom::Start(0))?;
-        return inspect_zip(file, limits);
+        return inspect_zip(file, limits, budget);
     }
     if head == CFB_MAGIC {
         file.seek(SeekFrom::Start(0))?;
@@ -61,9 +66,10 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Reads only the central directory: declared sizes are trustworthy because the zip
-/// reader fails as soon as an entry inflates past its declared size.
-fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
+/// Checks the central directory — entry count, declared sizes, compression ratios — and
+/// then inflates every XML part once with a counter, so an entry whose declared size is
+/// a lie is caught by the real count before a parser reads it.
+fn inspect_zip(file: File, limits: &Limits, budget: &Budget) -> Result<Container, IntakeError> {
     let mut archive =
         zip::ZipArchive::new(BufReader::new(file)).map_err(|e| IntakeError::Corrupt {
             detail: format!("broken zip container: {e}"),
@@ -78,12 +84,14 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
         });
     }
     let mut total: u64 = 0;
+    let mut total_packed: u64 = 0;
     let mut has_content_types = false;
     let mut has_xl = false;
     let mut has_word_or_ppt = false;
     let mut mimetype_index = None;
     let mut any_encrypted = false;
     let mut first_names = Vec::new();
+    let mut parts = Vec::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| IntakeError::Corrupt {
             detail: format!("broken zip entry: {e}"),
@@ -91,7 +99,7 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
         // Some writers use Windows separators (calamine copes); normalise for sniffing.
         let name = entry.name().unwrap_or_default().replace('\\', "/");
         let size = entry.size();
-        let packed = entry.compressed_size().max(1);
+        let packed = entry.compressed_size();
         if size > limits.max_zip_entry_bytes {
             return Err(IntakeError::ZipBomb {
                 detail: format!(
@@ -100,16 +108,17 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
                 ),
             });
         }
-        if size > 1024 * 1024 && size / packed > limits.max_zip_ratio {
+        if size > limits.zip_ratio_floor_bytes && size / packed.max(1) > limits.max_zip_ratio {
             return Err(IntakeError::ZipBomb {
                 detail: format!(
                     "entry {name} inflates {}× (limit {}×)",
-                    size / packed,
+                    size / packed.max(1),
                     limits.max_zip_ratio
                 ),
             });
         }
         total = total.saturating_add(size);
+        total_packed = total_packed.saturating_add(packed);
         if total > limits.max_zip_total_bytes {
             return Err(IntakeError::ZipBomb {
                 detail: format!(
@@ -117,6 +126,10 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
                     limits.max_zip_total_bytes
                 ),
             });
+        }
+        let lower = name.to_ascii_lowercase();
+        if (lower.ends_with(".xml") || lower.ends_with(".rels")) && !entry.encrypted() {
+            parts.push((i, size, entry.compression()));
         }
         any_encrypted |= entry.encrypted();
         match name.as_str() {
@@ -130,8 +143,21 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
             first_names.push(name);
         }
     }
+    // Many small entries, each under the floor, can still add up to a bomb.
+    if total > limits.zip_ratio_floor_bytes && total / total_packed.max(1) > limits.max_zip_ratio {
+        return Err(IntakeError::ZipBomb {
+            detail: format!(
+                "the entries inflate {}× together (limit {}×)",
+                total / total_packed.max(1),
+                limits.max_zip_ratio
+            ),
+        });
+    }
     if any_encrypted {
         return Err(IntakeError::Encrypted);
+    }
+    for (i, declared, method) in parts {
+        count_inflated(&mut archive, i, declared, method, budget)?;
     }
     if let Some(i) = mimetype_index {
         let mut mime = Vec::with_capacity(80);
@@ -161,6 +187,50 @@ fn inspect_zip(file: File, limits: &Limits) -> Result<Container, IntakeError> {
         format!("a zip archive containing {}", first_names.join(", "))
     };
     Err(IntakeError::UnsupportedFormat { detail })
+}
+
+/// Inflates entry `i` (raw, not through the zip reader's own size check) and refuses
+/// it as soon as it yields more than its declared size. Reads at most `declared + 1`
+/// bytes, so the cost is bounded by what the ratio checks already allowed.
+fn count_inflated<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+    declared: u64,
+    method: zip::CompressionMethod,
+    budget: &Budget,
+) -> Result<(), IntakeError> {
+    let entry = archive.by_index_raw(i).map_err(|e| IntakeError::Corrupt {
+        detail: format!("broken zip entry: {e}"),
+    })?;
+    let name = entry.name().unwrap_or_default().to_string();
+    let mut reader: Box<dyn Read + '_> = match method {
+        zip::CompressionMethod::Stored => Box::new(entry),
+        zip::CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(entry)),
+        // Methods this build cannot inflate fail in the parser as a damaged file.
+        _ => return Ok(()),
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut real: u64 = 0;
+    loop {
+        budget.check()?;
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            // A broken deflate stream: the parser would fail on it the same way.
+            Err(e) => {
+                return Err(IntakeError::Corrupt {
+                    detail: format!("entry {name}: {e}"),
+                })
+            }
+        };
+        real = real.saturating_add(n as u64);
+        if real > declared {
+            return Err(IntakeError::ZipBomb {
+                detail: format!("entry {name} inflates past the {declared} bytes it declares"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// An OLE2 container is either a legacy workbook or an encrypted OOXML package.

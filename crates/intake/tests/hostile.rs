@@ -247,7 +247,8 @@ fn a_zip_entry_lying_about_its_size_cannot_inflate_past_it() {
     );
     patch_declared_size(&mut z, "xl/sharedStrings.xml", 100);
     let p = temp_file("bomb-lying.xlsx", &z);
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_CORRUPT);
+    // The real count of inflated bytes catches the lie before a parser reads the part.
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
 }
 
 #[test]
@@ -320,6 +321,308 @@ fn the_biff5_file_that_once_ran_calamine_out_of_memory_reads_under_the_cap() {
         outcome_under_memory_cap(&corpus("calamine/OOM_alloc2.xls")),
         "ok"
     );
+}
+
+// ---- issue 10: a 4 MB workbook whose sheet inflates to 1 GiB, and its variants
+
+/// CRC-32 (IEEE), so the hand-made archives are valid apart from what each test breaks.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (!(crc & 1)).wrapping_add(1));
+        }
+    }
+    !crc
+}
+
+/// One entry of a hand-made archive: name, method (0 stored, 8 deflate), the bytes as
+/// stored, the inflated size it declares and its CRC.
+struct RawEntry {
+    name: String,
+    method: u16,
+    data: Vec<u8>,
+    declared: u32,
+    crc: u32,
+}
+
+fn stored(name: &str, data: &[u8]) -> RawEntry {
+    RawEntry {
+        name: name.to_owned(),
+        method: 0,
+        data: data.to_vec(),
+        declared: data.len() as u32,
+        crc: crc32(data),
+    }
+}
+
+/// A zip archive written byte by byte, so a test can state sizes the zip writer would
+/// never write.
+fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let name = e.name.as_bytes();
+        let mut local = Vec::new();
+        local.extend_from_slice(b"PK\x03\x04");
+        local.extend_from_slice(&20u16.to_le_bytes()); // version needed
+        local.extend_from_slice(&0u16.to_le_bytes()); // flags
+        local.extend_from_slice(&e.method.to_le_bytes());
+        local.extend_from_slice(&[0, 0, 0x21, 0]); // time, date
+        local.extend_from_slice(&e.crc.to_le_bytes());
+        local.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
+        local.extend_from_slice(&e.declared.to_le_bytes());
+        local.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        local.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&local);
+        out.extend_from_slice(name);
+        out.extend_from_slice(&e.data);
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&20u16.to_le_bytes()); // version made by
+        central.extend_from_slice(&local[4..30]);
+        central.extend_from_slice(&[0; 6]); // comment len, disk, internal attrs
+        central.extend_from_slice(&[0; 4]); // external attrs
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name);
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A deflate stream inflating to `chunk` repeated `times` times, built without deflating
+/// the whole: `chunk` is compressed once with a full flush (byte-aligned, no back
+/// references across it), and those bytes are repeated. Also returns the CRC of nothing
+/// in particular: the test files are refused before anyone checks it.
+fn repeated_deflate(chunk: &[u8], times: usize) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let mut c = Compress::new(Compression::best(), false);
+    let mut block = Vec::with_capacity(chunk.len() / 10 + 64);
+    c.compress_vec(chunk, &mut block, FlushCompress::Full)
+        .unwrap();
+    assert_eq!(c.total_in() as usize, chunk.len());
+    let mut out = Vec::with_capacity(block.len() * times + 2);
+    for _ in 0..times {
+        out.extend_from_slice(&block);
+    }
+    out.extend_from_slice(&[0x03, 0x00]); // a final, empty fixed-Huffman block
+    out
+}
+
+/// 1 MiB of sheet rows, as a bomb would repeat them.
+fn bomb_rows() -> Vec<u8> {
+    let row = br#"<row><c t="inlineStr"><is><t>x</t></is></c></row>"#;
+    row.iter().copied().cycle().take(1 << 20).collect()
+}
+
+/// The workbook parts around a bombed sheet and shared strings.
+fn workbook_with(sheet: RawEntry, shared: Option<RawEntry>) -> Vec<u8> {
+    let mut entries = vec![
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ];
+    entries.extend(shared);
+    entries.push(sheet);
+    raw_zip(&entries)
+}
+
+fn sheet_prefix() -> Vec<u8> {
+    br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#.to_vec()
+}
+
+/// Opens and drains `path` with default options: the code, and how long it took.
+fn timed_outcome(path: &Path) -> (String, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let code = outcome(path, &Options::default());
+    (code, started.elapsed())
+}
+
+#[test]
+fn the_issue_10_workbook_of_4_mb_inflating_to_1_gib_is_refused_before_reading() {
+    let body = repeated_deflate(&bomb_rows(), 1024);
+    let sheet = RawEntry {
+        name: "xl/worksheets/sheet1.xml".into(),
+        method: 8,
+        declared: 1 << 30,
+        crc: 0,
+        data: body,
+    };
+    let z = workbook_with(sheet, None);
+    assert!(z.len() < 10 << 20, "the bomb is small: {} bytes", z.len());
+    let p = temp_file("bomb-issue10.xlsx", &z);
+    let (code, took) = timed_outcome(&p);
+    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
+    println!("issue-10 bomb: {} bytes, refused in {took:?}", z.len());
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+}
+
+#[test]
+fn a_bomb_declaring_a_harmless_size_is_caught_by_counting_what_it_inflates_to() {
+    // Declares 1 MiB (a ratio of 1×, nothing to see) but inflates to 1 GiB.
+    let body = repeated_deflate(&bomb_rows(), 1024);
+    let sheet = RawEntry {
+        name: "xl/worksheets/sheet1.xml".into(),
+        method: 8,
+        declared: 1 << 20,
+        crc: 0,
+        data: body,
+    };
+    let p = temp_file("bomb-lying-size.xlsx", &workbook_with(sheet, None));
+    let (code, took) = timed_outcome(&p);
+    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
+    println!("lying declared size: refused in {took:?}");
+    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+}
+
+#[test]
+fn a_bomb_in_the_shared_strings_is_refused_before_reading() {
+    let mut chunk = br#"<?xml version="1.0"?><sst>"#.to_vec();
+    chunk.extend(
+        b"<si><t>xxxxxxxxxxxxxxxx</t></si>"
+            .iter()
+            .copied()
+            .cycle()
+            .take((1 << 20) - chunk.len()),
+    );
+    let shared = RawEntry {
+        name: "xl/sharedStrings.xml".into(),
+        method: 8,
+        declared: 512 << 20,
+        crc: 0,
+        data: repeated_deflate(&chunk, 512),
+    };
+    let mut sheet_xml = sheet_prefix();
+    sheet_xml.extend_from_slice(
+        br#"<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
+    );
+    let p = temp_file(
+        "bomb-shared-strings.xlsx",
+        &workbook_with(stored("xl/worksheets/sheet1.xml", &sheet_xml), Some(shared)),
+    );
+    let (code, took) = timed_outcome(&p);
+    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
+    println!("shared-strings bomb: refused in {took:?}");
+}
+
+#[test]
+fn many_small_bombed_entries_are_refused_by_their_ratio_together() {
+    // Each entry inflates to just under the 1 MiB floor, so no single one is held to
+    // the ratio; 600 of them would inflate to 600 MiB from well under 1 MiB.
+    let chunk = vec![b' '; (1 << 20) - 1];
+    let body = repeated_deflate(&chunk, 1);
+    let mut entries = vec![
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ];
+    for i in 0..600 {
+        entries.push(RawEntry {
+            name: format!("xl/media/part{i}.xml"),
+            method: 8,
+            declared: chunk.len() as u32,
+            crc: crc32(&chunk),
+            data: body.clone(),
+        });
+    }
+    let p = temp_file("bomb-many-small.xlsx", &raw_zip(&entries));
+    let (code, took) = timed_outcome(&p);
+    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
+    println!("600 small bombs: refused in {took:?}");
+}
+
+#[test]
+fn a_highly_repetitive_sheet_as_excel_writes_it_is_not_taken_for_a_bomb() {
+    // One shared string in every cell, with cell references: the most repetitive sheet
+    // a spreadsheet program writes (about 17× compressed), 3 MiB inflated.
+    let mut data = String::new();
+    for r in 1..=10_000u32 {
+        data.push_str(&format!(r#"<row r="{r}">"#));
+        for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"] {
+            data.push_str(&format!(r#"<c r="{c}{r}"><v>1</v></c>"#));
+        }
+        data.push_str("</row>");
+    }
+    let z = zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#).as_bytes(),
+            ),
+        ],
+        true,
+    );
+    let p = temp_file("repetitive.xlsx", &z);
+    assert_eq!(outcome(&p, &Options::default()), "ok");
+}
+
+#[test]
+fn opening_past_the_time_budget_is_refused_as_too_slow() {
+    let p = temp_file("budget.xlsx", &xlsx(&inline("A1", "Email")));
+    let opts = Options {
+        limits: Limits {
+            open_time_budget: std::time::Duration::ZERO,
+            open_time_per_mib: std::time::Duration::ZERO,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_SLOW);
+    let p = temp_file("budget.csv", b"email\na@example.com\n");
+    // Text files have no inflation and no worker; the whole-read budget covers them.
+    let opts = Options {
+        limits: Limits {
+            read_time_budget: std::time::Duration::ZERO,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_SLOW);
+}
+
+#[test]
+fn reading_past_the_whole_read_budget_stops_with_too_slow() {
+    let rows: String = (2..=3000)
+        .map(|r| {
+            format!(
+                r#"<row r="{r}">{}</row>"#,
+                inline(&format!("A{r}"), "a@example.com")
+            )
+        })
+        .collect();
+    let data = format!(r#"<row r="1">{}</row>{rows}"#, inline("A1", "Email"));
+    let p = temp_file("read-budget.xlsx", &xlsx(&data));
+    let opts = Options {
+        limits: Limits {
+            read_time_budget: std::time::Duration::ZERO,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let it = open(&p, &opts).expect("opening has its own budget");
+    let err = it
+        .collect::<Result<Vec<_>, _>>()
+        .expect_err("the read budget is spent");
+    assert_eq!(err.code(), codes::FILE_TOO_SLOW);
 }
 
 // ---- limits

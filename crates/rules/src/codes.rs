@@ -121,6 +121,8 @@ codes! {
     FileTooManyColumns = "file.too_many_columns", Error;
     /// A zip entry inflates beyond the allowed size.
     FileZipBomb = "file.zip_bomb", Error;
+    /// Reading the file took longer than the time budget.
+    FileTooSlow = "file.too_slow", Error;
     /// The workbook is password protected.
     FileEncrypted = "file.encrypted", Error;
     /// Not CSV, TSV, XLSX, XLS or ODS.

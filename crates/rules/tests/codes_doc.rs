@@ -101,6 +101,7 @@ fn the_codes_the_brief_names_all_exist() {
         "file.too_many_rows",
         "file.too_many_columns",
         "file.zip_bomb",
+        "file.too_slow",
         "file.encrypted",
         "file.unsupported_format",
         "row.unclosed_quote",

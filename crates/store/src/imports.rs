@@ -23,6 +23,8 @@ pub struct NewImport<'a> {
     pub delimiter: Option<&'a str>,
     pub sheets: serde_json::Value,
     pub sheet: Option<&'a str>,
+    /// How intake chose the sheet (`None` when the user chose it, or for text).
+    pub sheet_choice: Option<serde_json::Value>,
     pub header_row: i32,
     pub headers: serde_json::Value,
     pub mapping: serde_json::Value,
@@ -47,6 +49,7 @@ pub struct ImportRecord {
     pub delimiter: Option<String>,
     pub sheets: serde_json::Value,
     pub sheet: Option<String>,
+    pub sheet_choice: Option<serde_json::Value>,
     pub header_row: i32,
     pub headers: serde_json::Value,
     pub mapping: serde_json::Value,
@@ -120,9 +123,10 @@ pub async fn insert_import(db: impl PgExecutor<'_>, new: &NewImport<'_>) -> Resu
     sqlx::query!(
         "INSERT INTO imports (id, company_id, created_by, source_key, file_name, sha256, size_bytes,
                               storage_key, format, encoding, delimiter, sheets, sheet, header_row,
-                              headers, mapping, preset_id, config_version, status, file_issues)
+                              headers, mapping, preset_id, config_version, status, file_issues,
+                              sheet_choice)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 'validating', $19)",
+                 'validating', $19, $20)",
         new.id,
         new.company_id,
         new.created_by,
@@ -142,6 +146,7 @@ pub async fn insert_import(db: impl PgExecutor<'_>, new: &NewImport<'_>) -> Resu
         new.preset_id,
         new.config_version,
         new.file_issues,
+        new.sheet_choice,
     )
     .execute(db)
     .await?;
@@ -181,7 +186,7 @@ pub async fn get_import(
         ImportRecord,
         r#"SELECT i.id, i.company_id, u.email AS "created_by_email?", i.source_key, i.file_name,
                   i.sha256, i.size_bytes, i.storage_key, i.format, i.encoding, i.delimiter,
-                  i.sheets, i.sheet, i.header_row, i.headers, i.mapping, i.preset_id,
+                  i.sheets, i.sheet, i.sheet_choice, i.header_row, i.headers, i.mapping, i.preset_id,
                   i.config_version, i.status, i.total_rows, i.stats, i.file_issues,
                   i.created_at, i.updated_at
            FROM imports i LEFT JOIN users u ON u.id = i.created_by
@@ -205,7 +210,7 @@ pub async fn list_imports(
         ImportRecord,
         r#"SELECT i.id, i.company_id, u.email AS "created_by_email?", i.source_key, i.file_name,
                   i.sha256, i.size_bytes, i.storage_key, i.format, i.encoding, i.delimiter,
-                  i.sheets, i.sheet, i.header_row, i.headers, i.mapping, i.preset_id,
+                  i.sheets, i.sheet, i.sheet_choice, i.header_row, i.headers, i.mapping, i.preset_id,
                   i.config_version, i.status, i.total_rows, i.stats, i.file_issues,
                   i.created_at, i.updated_at
            FROM imports i LEFT JOIN users u ON u.id = i.created_by
@@ -482,7 +487,7 @@ pub async fn lock_import(
         ImportRecord,
         r#"SELECT i.id, i.company_id, NULL::text AS "created_by_email?", i.source_key, i.file_name,
                   i.sha256, i.size_bytes, i.storage_key, i.format, i.encoding, i.delimiter,
-                  i.sheets, i.sheet, i.header_row, i.headers, i.mapping, i.preset_id,
+                  i.sheets, i.sheet, i.sheet_choice, i.header_row, i.headers, i.mapping, i.preset_id,
                   i.config_version, i.status, i.total_rows, i.stats, i.file_issues,
                   i.created_at, i.updated_at
            FROM imports i

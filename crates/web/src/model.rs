@@ -56,6 +56,34 @@ pub struct FileFacts {
     /// The worksheets of a workbook (empty for text files).
     #[serde(default)]
     pub sheets: Vec<SheetView>,
+    /// How intake chose the sheet, when nobody named one.
+    #[serde(default)]
+    pub sheet_choice: Option<SheetChoiceView>,
+}
+
+/// Why intake read the sheet it read, and which sheets it skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SheetChoiceView {
+    #[serde(default)]
+    pub sheet: String,
+    /// One or two sentences for the user.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub skipped: Vec<SkippedSheetView>,
+    /// Two or more sheets look like lead lists: the user must confirm or pick one.
+    #[serde(default)]
+    pub ambiguous: bool,
+    #[serde(default)]
+    pub lead_sheets: Vec<String>,
+}
+
+/// A sheet intake did not read, and why (a phrase after the name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedSheetView {
+    pub name: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// One worksheet of a workbook.
@@ -340,6 +368,8 @@ pub struct PreviewRowView {
 pub struct FilePreviewView {
     pub sheets: Vec<SheetView>,
     pub sheet: Option<String>,
+    #[serde(default)]
+    pub sheet_choice: Option<SheetChoiceView>,
     pub header_row: u32,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,

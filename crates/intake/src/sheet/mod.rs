@@ -3,16 +3,18 @@
 //! parser panic becomes an error instead of taking the server down.
 
 mod cells;
+pub(crate) mod choose;
 mod ods;
 mod xls;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::thread::JoinHandle;
 
 use serde::Serialize;
 
+use crate::budget::Budget;
 use crate::error::IntakeError;
 use crate::issue::IntakeIssue;
 use crate::limits::Limits;
@@ -55,6 +57,7 @@ pub(crate) enum Msg {
     Meta {
         sheets: Vec<SheetInfo>,
         sheet: String,
+        choice: Option<choose::SheetChoice>,
     },
     Merge(Merge),
     Row(SourceRow),
@@ -67,6 +70,8 @@ pub(crate) enum Stop {
     Failed(IntakeError),
     /// The reading side hung up; nobody wants more rows.
     Hangup,
+    /// A scan of a sheet's first rows has all the rows it wanted.
+    Enough,
 }
 
 impl From<IntakeError> for Stop {
@@ -81,6 +86,7 @@ const CHANNEL_ROWS: usize = 256;
 /// The reading side of a spreadsheet worker.
 pub(crate) struct SheetSource {
     rx: Receiver<Msg>,
+    budget: Budget,
     handle: Option<JoinHandle<()>>,
     merges: Vec<Merge>,
     done: bool,
@@ -90,6 +96,17 @@ pub(crate) struct SheetSource {
 pub(crate) struct SheetMeta {
     pub sheets: Vec<SheetInfo>,
     pub sheet: String,
+    /// How the sheet was chosen, when the caller did not choose it.
+    pub choice: Option<choose::SheetChoice>,
+}
+
+/// What a worker needs besides the path: the caller's choice, the bounds, the budget and
+/// the fields a header row is matched against when sheets are scored.
+pub(crate) struct Job<'a> {
+    pub selector: Option<&'a SheetSelector>,
+    pub limits: &'a Limits,
+    pub budget: &'a Budget,
+    pub fields: &'a rules::ImportConfig,
 }
 
 /// Starts a worker for the workbook and waits for its sheet list and choice.
@@ -98,22 +115,33 @@ pub(crate) fn open(
     container: Container,
     selector: Option<SheetSelector>,
     limits: &Limits,
+    budget: &Budget,
+    fields: std::sync::Arc<rules::ImportConfig>,
 ) -> Result<(SheetSource, SheetMeta), IntakeError> {
     let (tx, rx) = sync_channel(CHANNEL_ROWS);
     let path: PathBuf = path.to_path_buf();
     let limits = limits.clone();
+    let worker_budget = budget.clone();
     let handle = std::thread::Builder::new()
         .name("intake-sheet".to_string())
         .spawn(move || {
+            let budget = worker_budget;
+            let job = Job {
+                selector: selector.as_ref(),
+                limits: &limits,
+                budget: &budget,
+                fields: &fields,
+            };
             let result = match container {
-                Container::Xlsx => xlsx::run(&path, selector.as_ref(), &limits, &tx),
-                Container::Xls => xls::run(&path, selector.as_ref(), &limits, &tx),
-                Container::Ods => ods::run(&path, selector.as_ref(), &limits, &tx),
+                Container::Xlsx => xlsx::run(&path, &job, &tx),
+                Container::Xls => xls::run(&path, &job, &tx),
+                Container::Ods => ods::run(&path, &job, &tx),
                 Container::Text => Err(Stop::Failed(IntakeError::corrupt("not a spreadsheet"))),
             };
             let last = match result {
-                Ok(()) => Msg::Done,
-                Err(Stop::Failed(e)) => Msg::Err(e),
+                Ok(()) | Err(Stop::Enough) => Msg::Done,
+                // A parser reports the read our budget refused as a damaged file.
+                Err(Stop::Failed(e)) => Msg::Err(budget.explain(e)),
                 Err(Stop::Hangup) => return,
             };
             // The reader may be gone already; nothing left to do then.
@@ -121,13 +149,27 @@ pub(crate) fn open(
         })?;
     let mut source = SheetSource {
         rx,
+        budget: budget.clone(),
         handle: Some(handle),
         merges: Vec::new(),
         done: false,
     };
     loop {
         match source.recv()? {
-            Some(Msg::Meta { sheets, sheet }) => return Ok((source, SheetMeta { sheets, sheet })),
+            Some(Msg::Meta {
+                sheets,
+                sheet,
+                choice,
+            }) => {
+                return Ok((
+                    source,
+                    SheetMeta {
+                        sheets,
+                        sheet,
+                        choice,
+                    },
+                ))
+            }
             Some(Msg::Merge(m)) => source.merges.push(m),
             Some(Msg::Row(_)) | Some(Msg::Done) | None => {
                 return Err(IntakeError::corrupt("the workbook reader stopped early"))
@@ -144,7 +186,20 @@ impl SheetSource {
         if self.done {
             return Ok(None);
         }
-        match self.rx.recv() {
+        // Waiting is bounded too: a worker stuck inside a parser past the deadline does
+        // not hold the caller (its next read fails and it stops).
+        let received = match self.rx.recv_timeout(self.budget.remaining()) {
+            Ok(m) => Ok(m),
+            Err(RecvTimeoutError::Timeout) => {
+                self.done = true;
+                self.budget.check()?;
+                return Err(self.budget.explain(IntakeError::corrupt(
+                    "the workbook reader did not answer in time",
+                )));
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(()),
+        };
+        match received {
             Ok(Msg::Done) => {
                 self.done = true;
                 self.join();
@@ -190,9 +245,34 @@ impl RowSource for SheetSource {
     }
 }
 
+/// Where assembled rows go: to the reading side, or into a list while a sheet's first
+/// rows are scanned for the sheet choice.
+pub(crate) enum Sink<'a> {
+    Channel(&'a SyncSender<Msg>),
+    Collect { rows: Vec<SourceRow>, max: usize },
+}
+
+impl Sink<'_> {
+    pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Stop> {
+        match self {
+            Sink::Channel(tx) => send(tx, msg),
+            Sink::Collect { rows, max } => {
+                if let Msg::Row(r) = msg {
+                    rows.push(r);
+                    if rows.len() >= *max {
+                        return Err(Stop::Enough);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Collects streamed cells into rows and enforces the row, column and cell limits.
 pub(crate) struct Assembler<'a> {
-    tx: &'a SyncSender<Msg>,
+    sink: Sink<'a>,
+    budget: &'a Budget,
     limits: &'a Limits,
     row: Option<u32>,
     cells: Vec<String>,
@@ -201,9 +281,10 @@ pub(crate) struct Assembler<'a> {
 }
 
 impl<'a> Assembler<'a> {
-    pub(crate) fn new(tx: &'a SyncSender<Msg>, limits: &'a Limits) -> Self {
+    pub(crate) fn new(sink: Sink<'a>, limits: &'a Limits, budget: &'a Budget) -> Self {
         Assembler {
-            tx,
+            sink,
+            budget,
             limits,
             row: None,
             cells: Vec::new(),
@@ -239,6 +320,9 @@ impl<'a> Assembler<'a> {
     ) -> Result<(), Stop> {
         self.check_position(row, col)?;
         self.total_cells += 1;
+        if self.total_cells % 4096 == 0 {
+            self.budget.check()?;
+        }
         if self.total_cells > self.limits.max_cells_per_sheet {
             return Err(Stop::Failed(IntakeError::TooManyCells {
                 limit: self.limits.max_cells_per_sheet,
@@ -265,9 +349,27 @@ impl<'a> Assembler<'a> {
                 cells: std::mem::take(&mut self.cells),
                 issues: std::mem::take(&mut self.issues),
             };
-            send(self.tx, Msg::Row(row))?;
+            self.sink.send(Msg::Row(row))?;
         }
         Ok(())
+    }
+
+    /// Passes a message other than a row (a merged range) on.
+    pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Stop> {
+        self.sink.send(msg)
+    }
+
+    /// The budget cells are read under.
+    pub(crate) fn budget(&self) -> &Budget {
+        self.budget
+    }
+
+    /// Rows collected by a scan (empty for a channel).
+    pub(crate) fn into_rows(self) -> Vec<SourceRow> {
+        match self.sink {
+            Sink::Collect { rows, .. } => rows,
+            Sink::Channel(_) => Vec::new(),
+        }
     }
 }
 

@@ -13,7 +13,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
 use super::cells::{error_issue, iso_duration_to_clock};
-use super::{auto_candidates, select, send, Assembler, Merge, Msg, SheetInfo, SheetSelector, Stop};
+use super::{choose, select, send, Assembler, Job, Merge, Msg, SheetInfo, Sink, Stop};
+use crate::budget::{Budget, Guarded};
 use crate::error::IntakeError;
 use crate::issue::{codes, IntakeIssue, Level};
 use crate::limits::Limits;
@@ -27,11 +28,12 @@ fn xml_err(e: impl std::fmt::Display) -> IntakeError {
 /// live in this frame, so nothing is inflated into memory).
 fn with_content<T>(
     path: &Path,
+    budget: &Budget,
     f: impl FnOnce(
-        &mut XmlReader<BufReader<zip::read::ZipFile<'_, BufReader<File>>>>,
+        &mut XmlReader<BufReader<zip::read::ZipFile<'_, BufReader<Guarded<File>>>>>,
     ) -> Result<T, Stop>,
 ) -> Result<T, Stop> {
-    let file = File::open(path).map_err(IntakeError::from)?;
+    let file = Guarded::new(File::open(path).map_err(IntakeError::from)?, budget.clone());
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(IntakeError::corrupt)?;
     let entry = zip
         .by_name("content.xml")
@@ -115,37 +117,42 @@ fn scan_tables<R: BufRead>(
     Ok((sheets, has_data))
 }
 
-pub(super) fn run(
-    path: &Path,
-    selector: Option<&SheetSelector>,
-    limits: &Limits,
-    tx: &SyncSender<Msg>,
-) -> Result<(), Stop> {
-    let (sheets, has_data) = with_content(path, |xml| Ok(scan_tables(xml)?))?;
-    let chosen = match select(&sheets, selector)? {
-        Some(i) => i,
-        None => auto_candidates(&sheets)
-            .into_iter()
-            .find(|&i| has_data[i])
-            .ok_or(IntakeError::Empty)?,
+pub(super) fn run(path: &Path, job: &Job<'_>, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+    let (sheets, has_data) = with_content(path, job.budget, |xml| Ok(scan_tables(xml)?))?;
+    let (chosen, choice) = match select(&sheets, job.selector)? {
+        Some(i) => (i, None),
+        None => {
+            let (i, c) = choose::choose(&sheets, job, |i, asm| {
+                if !has_data[i] {
+                    return Ok(());
+                }
+                with_content(path, job.budget, |xml| {
+                    stream_table(xml, i, job.limits, asm)
+                })
+            })?;
+            (i, Some(c))
+        }
     };
     send(
         tx,
         Msg::Meta {
             sheets: sheets.clone(),
             sheet: sheets[chosen].name.clone(),
+            choice,
         },
     )?;
-    with_content(path, |xml| stream_table(xml, chosen, limits, tx))
+    let mut asm = Assembler::new(Sink::Channel(tx), job.limits, job.budget);
+    with_content(path, job.budget, |xml| {
+        stream_table(xml, chosen, job.limits, &mut asm)
+    })
 }
 
 fn stream_table<R: BufRead>(
     xml: &mut XmlReader<R>,
     chosen: usize,
     limits: &Limits,
-    tx: &SyncSender<Msg>,
+    asm: &mut Assembler<'_>,
 ) -> Result<(), Stop> {
-    let mut asm = Assembler::new(tx, limits);
     let mut buf = Vec::new();
     let mut table: Option<usize> = None;
     let mut seen_tables = 0usize;
@@ -181,19 +188,14 @@ fn stream_table<R: BufRead>(
                         let span_c = attr_u64(e, "table:number-columns-spanned");
                         let span_r = attr_u64(e, "table:number-rows-spanned");
                         if (span_c > 1 || span_r > 1) && row < 1000 {
-                            send(
-                                tx,
-                                Msg::Merge(Merge {
-                                    r0: r32,
-                                    c0: c32,
-                                    r1: r32.saturating_add(
-                                        u32::try_from(span_r - 1).unwrap_or(u32::MAX),
-                                    ),
-                                    c1: c32.saturating_add(
-                                        u32::try_from(span_c - 1).unwrap_or(u32::MAX),
-                                    ),
-                                }),
-                            )?;
+                            asm.send(Msg::Merge(Merge {
+                                r0: r32,
+                                c0: c32,
+                                r1: r32
+                                    .saturating_add(u32::try_from(span_r - 1).unwrap_or(u32::MAX)),
+                                c1: c32
+                                    .saturating_add(u32::try_from(span_c - 1).unwrap_or(u32::MAX)),
+                            }))?;
                         }
                         let text = if is_empty_tag {
                             String::new()

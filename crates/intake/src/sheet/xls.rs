@@ -11,9 +11,9 @@ use calamine::{Data, Reader, SheetType, Xls, XlsError};
 
 use super::cells::{render, Val};
 use super::{
-    auto_candidates, calamine_visible, select, send, Assembler, Merge, Msg, SheetInfo,
-    SheetSelector, Stop,
+    calamine_visible, choose, select, send, Assembler, Job, Merge, Msg, SheetInfo, Sink, Stop,
 };
+use crate::budget::Guarded;
 use crate::error::IntakeError;
 use crate::limits::Limits;
 
@@ -24,13 +24,11 @@ fn map_err(e: XlsError) -> IntakeError {
     }
 }
 
-pub(super) fn run(
-    path: &Path,
-    selector: Option<&SheetSelector>,
-    limits: &Limits,
-    tx: &SyncSender<Msg>,
-) -> Result<(), Stop> {
-    let file = File::open(path).map_err(IntakeError::from)?;
+pub(super) fn run(path: &Path, job: &Job<'_>, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+    let file = Guarded::new(
+        File::open(path).map_err(IntakeError::from)?,
+        job.budget.clone(),
+    );
     let mut book: Xls<_> = Xls::new(BufReader::new(file)).map_err(map_err)?;
     let sheets: Vec<SheetInfo> = book
         .sheets_metadata()
@@ -43,22 +41,15 @@ pub(super) fn run(
             worksheet: matches!(s.typ, SheetType::WorkSheet),
         })
         .collect();
-    let chosen = match select(&sheets, selector)? {
-        Some(i) => i,
+    let (chosen, choice) = match select(&sheets, job.selector)? {
+        Some(i) => (i, None),
         None => {
-            let mut found = None;
-            for i in auto_candidates(&sheets) {
+            let (i, c) = choose::choose(&sheets, job, |i, asm| {
                 // Bounded: the grid of every sheet was checked in `sniff`.
                 let range = book.worksheet_range(&sheets[i].name).map_err(map_err)?;
-                if range
-                    .used_cells()
-                    .any(|(_, _, v)| !matches!(v, Data::Empty))
-                {
-                    found = Some(i);
-                    break;
-                }
-            }
-            found.ok_or(IntakeError::Empty)?
+                push_cells(&range, None, job.limits, asm)
+            })?;
+            (i, Some(c))
         }
     };
     let name = sheets[chosen].name.clone();
@@ -67,6 +58,7 @@ pub(super) fn run(
         Msg::Meta {
             sheets: sheets.clone(),
             sheet: name.clone(),
+            choice,
         },
     )?;
     if let Ok(merges) = book.merge_cells_by_sheet_name(&name) {
@@ -84,14 +76,24 @@ pub(super) fn run(
     }
     let range = book.worksheet_range(&name).map_err(map_err)?;
     let formulas = book.worksheet_formula(&name).ok();
+    let mut asm = Assembler::new(Sink::Channel(tx), job.limits, job.budget);
+    push_cells(&range, formulas.as_ref(), job.limits, &mut asm)?;
+    asm.flush()
+}
+
+/// Feeds the used cells of a sheet's grid to `asm`, with formula remarks when known.
+fn push_cells(
+    range: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+    limits: &Limits,
+    asm: &mut Assembler<'_>,
+) -> Result<(), Stop> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut asm = Assembler::new(tx, limits);
     let mut issues = Vec::new();
     for (r, c, v) in range.used_cells() {
         let row = r0 + r as u32;
         let col = c0 + c as u32;
         let formula = formulas
-            .as_ref()
             .and_then(|f| f.get_value((row, col)))
             .is_some_and(|f| !f.is_empty());
         asm.check_position(row, col)?;
@@ -99,5 +101,5 @@ pub(super) fn run(
             asm.push(row, col, text, &mut issues)?;
         }
     }
-    asm.flush()
+    Ok(())
 }

@@ -10,13 +10,13 @@ use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxError};
 
 use super::cells::{render, Val};
 use super::{
-    auto_candidates, calamine_visible, select, send, Assembler, Merge, Msg, SheetInfo,
-    SheetSelector, Stop,
+    calamine_visible, choose, select, send, Assembler, Job, Merge, Msg, SheetInfo, Sink, Stop,
 };
+use crate::budget::Guarded;
 use crate::error::IntakeError;
 use crate::limits::Limits;
 
-type Book = Xlsx<BufReader<File>>;
+type Book = Xlsx<BufReader<Guarded<File>>>;
 
 pub(crate) fn map_err(e: XlsxError) -> IntakeError {
     match e {
@@ -26,14 +26,10 @@ pub(crate) fn map_err(e: XlsxError) -> IntakeError {
     }
 }
 
-pub(super) fn run(
-    path: &Path,
-    selector: Option<&SheetSelector>,
-    limits: &Limits,
-    tx: &SyncSender<Msg>,
-) -> Result<(), Stop> {
+pub(super) fn run(path: &Path, job: &Job<'_>, tx: &SyncSender<Msg>) -> Result<(), Stop> {
     let file = File::open(path).map_err(IntakeError::from)?;
-    let mut book: Book = Xlsx::new(BufReader::new(file)).map_err(map_err)?;
+    let guarded = Guarded::new(file, job.budget.clone());
+    let mut book: Book = Xlsx::new(BufReader::new(guarded)).map_err(map_err)?;
     let sheets: Vec<SheetInfo> = book
         .sheets_metadata()
         .iter()
@@ -45,9 +41,19 @@ pub(super) fn run(
             worksheet: matches!(s.typ, SheetType::WorkSheet),
         })
         .collect();
-    let chosen = match select(&sheets, selector)? {
-        Some(i) => i,
-        None => first_with_data(&mut book, &sheets)?.ok_or(IntakeError::Empty)?,
+    let (chosen, choice) = match select(&sheets, job.selector)? {
+        Some(i) => (i, None),
+        None => {
+            let (i, c) = choose::choose(&sheets, job, |i, asm| {
+                let name = &sheets[i].name;
+                match book.worksheet_cells_reader(name) {
+                    Ok(mut reader) => stream_cells(&mut reader, job.limits, asm),
+                    // A sheet calamine cannot stream (e.g. a mislabelled chart) holds no table.
+                    Err(_) => Ok(()),
+                }
+            })?;
+            (i, Some(c))
+        }
     };
     let name = sheets[chosen].name.clone();
     send(
@@ -55,6 +61,7 @@ pub(super) fn run(
         Msg::Meta {
             sheets: sheets.clone(),
             sheet: name.clone(),
+            choice,
         },
     )?;
     // Merged ranges sit after the cells in the sheet XML; a second streaming pass
@@ -73,9 +80,25 @@ pub(super) fn run(
         }
     }
     let mut reader = book.worksheet_cells_reader(&name).map_err(map_err)?;
-    let mut asm = Assembler::new(tx, limits);
+    let mut asm = Assembler::new(Sink::Channel(tx), job.limits, job.budget);
+    stream_cells(&mut reader, job.limits, &mut asm)?;
+    asm.flush()
+}
+
+/// Streams a worksheet's cells into `asm` (which flushes rows as they complete).
+fn stream_cells<RS: std::io::Read + std::io::Seek>(
+    reader: &mut calamine::XlsxCellReader<'_, RS>,
+    limits: &Limits,
+    asm: &mut Assembler<'_>,
+) -> Result<(), Stop> {
     let mut issues = Vec::new();
+    let mut seen: u32 = 0;
     while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(map_err)? {
+        // Empty styled cells do not reach the assembler; the budget is checked here too.
+        seen = seen.wrapping_add(1);
+        if seen % 4096 == 0 {
+            asm.budget().check()?;
+        }
         let (row, col) = cell.pos;
         let formula = cell.formula.is_some();
         if matches!(cell.value, DataRef::Empty) && !formula {
@@ -93,22 +116,5 @@ pub(super) fn run(
             asm.push(row, col, text, &mut issues)?;
         }
     }
-    asm.flush()
-}
-
-/// The first visible worksheet with at least one non-empty cell.
-fn first_with_data(book: &mut Book, sheets: &[SheetInfo]) -> Result<Option<usize>, IntakeError> {
-    for i in auto_candidates(sheets) {
-        let mut reader = match book.worksheet_cells_reader(&sheets[i].name) {
-            Ok(r) => r,
-            // A sheet calamine cannot stream (e.g. mislabelled chart) is no candidate.
-            Err(_) => continue,
-        };
-        while let Some(cell) = reader.next_cell().map_err(map_err)? {
-            if !matches!(cell.get_value(), DataRef::Empty) {
-                return Ok(Some(i));
-            }
-        }
-    }
-    Ok(None)
+    Ok(())
 }

@@ -1,5 +1,5 @@
 //! The Upload step of a staged import: what intake detected (format, encoding, delimiter,
-//! sheet, header row), the file's first rows with a header-row picker, a sheet picker for
+//! sheet and why that sheet, header row), the file's first rows with a header-row picker, a sheet picker for
 //! workbooks and overrides for encoding and delimiter. Reading the file again with other
 //! choices makes a new import (the kept file is read again; nothing is uploaded twice).
 
@@ -88,7 +88,50 @@ pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) ->
         v.filter(|s| !s.is_empty())
             .unwrap_or_else(|| "—".to_owned())
     };
+    let choice = f.sheet_choice.clone();
+    let ambiguous = choice.as_ref().is_some_and(|c| c.ambiguous);
+    let sheets = f.sheets.clone();
+    let chosen = f.sheet.clone();
+    // When several sheets look like lead lists the picker leads the page, with the sentence
+    // saying which one was read; otherwise it sits with the other overrides.
+    let sheet_picker = move || {
+        view! {
+            <label for="sheet-picker">"Sheet"</label>
+            <select id="sheet-picker" on:change=move |ev| sheet.set(event_target_value(&ev))>
+                {sheets.iter().map(|s| {
+                    let name = s.name.clone();
+                    let selected = Some(&name) == chosen.as_ref();
+                    let label = if s.visible { name.clone() } else { format!("{name} (hidden)") };
+                    view! { <option value=name selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+        }
+    };
+    let sheet_picker_top = sheet_picker.clone();
+    let why_sheet = choice.clone().map(|c| {
+        view! {
+            <dt>"Why this sheet"</dt>
+            <dd>
+                {c.reason.clone()}
+                {(!c.skipped.is_empty()).then(|| view! {
+                    <ul class="skipped-sheets small muted">
+                        {c.skipped.iter().map(|s| view! {
+                            <li>{format!("“{}” {}", s.name, s.reason)}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </dd>
+        }
+    });
     view! {
+        {(ambiguous && !f.sheets.is_empty()).then(|| view! {
+            <section class="panel notice" aria-labelledby="sheet-choice-heading">
+                <h2 id="sheet-choice-heading">"Which sheet holds the leads?"</h2>
+                <p role="status">{choice.clone().map(|c| c.reason).unwrap_or_default()}</p>
+                {sheet_picker_top()}
+                <p class="muted small">"Pick the sheet and choose “Read again with these choices” below; keep it as it is if the sheet read is the right one."</p>
+            </section>
+        })}
         <div class="two-col">
             <section class="panel" aria-labelledby="file-heading">
                 <h2 id="file-heading">"File"</h2>
@@ -98,6 +141,7 @@ pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) ->
                     <dt>"Encoding"</dt><dd>{or_dash(f.encoding.clone())}</dd>
                     <dt>"Delimiter"</dt><dd><code>{or_dash(delimiter_text)}</code></dd>
                     <dt>"Sheet"</dt><dd>{or_dash(f.sheet.clone())}</dd>
+                    {why_sheet}
                     <dt>"Header row"</dt><dd>{f.header_row}</dd>
                     <dt>"Rows"</dt><dd>{f.total_rows}</dd>
                     <dt>"Source"</dt><dd>{or_dash(Some(summary.source.clone()))}</dd>
@@ -108,17 +152,7 @@ pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) ->
             <section class="panel" aria-labelledby="reread-heading">
                 <h2 id="reread-heading">"Read the file differently"</h2>
                 <p class="muted small">"Detection is usually right. If the columns look wrong, choose here and read the kept file again; this makes a new import."</p>
-                {(!f.sheets.is_empty()).then(|| view! {
-                    <label for="sheet-picker">"Sheet"</label>
-                    <select id="sheet-picker" on:change=move |ev| sheet.set(event_target_value(&ev))>
-                        {f.sheets.iter().map(|s| {
-                            let name = s.name.clone();
-                            let selected = Some(&name) == f.sheet.as_ref();
-                            let label = if s.visible { name.clone() } else { format!("{name} (hidden)") };
-                            view! { <option value=name selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                })}
+                {(!f.sheets.is_empty() && !ambiguous).then(sheet_picker)}
                 {is_text.then(|| view! {
                     <label for="encoding-picker">"Encoding"</label>
                     <select id="encoding-picker" on:change=move |ev| encoding.set(event_target_value(&ev))>

@@ -180,6 +180,7 @@ fn Wizard(summary: ImportSummaryView, step: WizardStep, data: StepData) -> impl 
             <span class=format!("badge status-{status}")>{status.clone()}</span>
         </div>
         <Stepper current=step link=step_link/>
+        {(step != WizardStep::Upload).then(|| ambiguous_sheet_notice(&summary))}
         {match step {
             WizardStep::Upload => view! { <FileStep summary preview=data.preview/> }.into_any(),
             WizardStep::Mapping => view! { <MappingStep summary config=data.config samples=data.samples/> }.into_any(),
@@ -188,6 +189,18 @@ fn Wizard(summary: ImportSummaryView, step: WizardStep, data: StepData) -> impl 
             WizardStep::Summary => view! { <SummaryStep summary/> }.into_any(),
         }}
     }
+}
+
+/// On every step after Upload: when several sheets looked like lead lists, say which one
+/// was read and send the user to the sheet picker.
+fn ambiguous_sheet_notice(summary: &ImportSummaryView) -> Option<impl IntoView> {
+    let choice = summary.file.sheet_choice.clone().filter(|c| c.ambiguous)?;
+    Some(view! {
+        <p class="notice" role="status">
+            {choice.reason}" "
+            <a href="?step=upload">"Check the sheet"</a>
+        </p>
+    })
 }
 
 /// Back and Next links at the foot of a step. `next_label` overrides the default text.
