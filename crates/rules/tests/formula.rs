@@ -220,3 +220,21 @@ fn a_stored_configuration_without_the_setting_reads_as_warning() {
     assert_eq!(raised.formula_like, Requirement::Error);
     assert!(rules::json_schema().to_string().contains("formula_like"));
 }
+
+#[test]
+fn staging_without_normalisation_notes_flags_the_same_values() {
+    let mut v = Validator::new(&ImportConfig::default_leads()).unwrap();
+    v.set_normalization_notes(false);
+    let mut values = vec![None; v.fields().len()];
+    for (k, val) in [
+        ("first_name", "Ada"),
+        ("last_name", "Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", HYPERLINK),
+        ("notes", DDE),
+    ] {
+        values[v.field_index(k).unwrap()] = Some(val);
+    }
+    let out = v.validate_row(2, &values);
+    assert_eq!(flagged_fields(&out.issues), ["company", "notes"]);
+}
