@@ -800,11 +800,11 @@ async fn the_csv_report_is_bom_prefixed_and_neutralises_formula_cells(pool: PgPo
 /// A partner file whose e-mail column needs a chosen mapping ("Kontakt"), with an
 /// unmapped column, phones with a country code, formula-like and plain cells: rows 3 and 5
 /// have errors, rows 2 and 4 are clean.
-const PARTNER: &str = "Vorname,Nachname,Kontakt,Telefon,Firma,Internal,Notes
-Ada,Lovelace,ada@example.com,+49 151 23456789,Analytical,x1,fine
-Bob,Builder,not-an-email,+49 151 23456780,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"klick\"\")\",x2,=cmd|' /C calc'!A0
-Cy,Clean,cy@example.com,,Cy Co,x3,- call back Monday
-Dee,Dup,dee@,,Dee Co,x4,
+const PARTNER: &str = "Vorname,Nachname,Kontakt,Telefon,Firma,Internal,Notes,-Tag
+Ada,Lovelace,ada@example.com,+49 151 23456789,Analytical,x1,fine,a
+Bob,Builder,not-an-email,+49 151 23456780,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"klick\"\")\",x2,=cmd|' /C calc'!A0,b
+Cy,Clean,cy@example.com,,Cy Co,x3,- call back Monday,c
+Dee,Dup,dee@,,Dee Co,x4,,d
 ";
 
 fn csv_records(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
@@ -904,9 +904,10 @@ async fn the_failed_rows_csv_has_every_column_and_maps_exactly_when_uploaded_aga
             "Telefon",
             "Firma",
             "Internal",
-            "Notes"
+            "Notes",
+            "'-Tag"
         ],
-        "the report's columns, then the original ones in their order"
+        "the report's columns, then the original ones in their order (headers neutralised too)"
     );
     assert_eq!(records.len(), 2, "one line per row with issues: {text}");
     let bob = &records[0];
@@ -923,6 +924,7 @@ async fn the_failed_rows_csv_has_every_column_and_maps_exactly_when_uploaded_aga
     );
     assert_eq!(&bob[8], "'=HYPERLINK(\"http://evil.example\",\"klick\")");
     assert_eq!(&bob[9], "x2", "unmapped columns are kept");
+    assert_eq!(&bob[11], "b");
     assert_eq!(&bob[10], "'=cmd|' /C calc'!A0");
     let dee = &records[1];
     assert_eq!(&dee[1], "5");
@@ -994,8 +996,8 @@ async fn the_failed_rows_csv_has_every_column_and_maps_exactly_when_uploaded_aga
         .collect();
     assert_eq!(
         unmapped,
-        ["Internal"],
-        "only the column the import left unmapped"
+        ["Internal", "-Tag"],
+        "only the columns the import left unmapped, the header unescaped"
     );
     assert_eq!(again["stats"]["total_rows"], 2);
     assert_eq!(

@@ -83,7 +83,18 @@ pub async fn dry_run(
     let opened = tokio::task::spawn_blocking(move || intake::open(&path, &intake_opts))
         .await
         .map_err(ImportError::internal)??;
-    let info = opened.info().clone();
+    let mut info = opened.info().clone();
+    // A failed-rows CSV of ours: its header cells carry the report's `'` like its data
+    // cells (see `produce`), and its columns must compare equal to its import's headers.
+    let report_csv = matches!(info.format, intake::Format::Csv | intake::Format::Tsv)
+        && !crate::reports::meta_columns(&info.headers).is_empty();
+    if report_csv {
+        for header in &mut info.headers {
+            if let Some(plain) = crate::reports::unescape_cell(header) {
+                *header = plain.to_owned();
+            }
+        }
+    }
 
     let active = config::active(&svc.pool, principal.company_id).await?;
     let source_key = opts.source.clone().unwrap_or_default();
