@@ -734,7 +734,10 @@ async fn the_csv_report_is_bom_prefixed_and_neutralises_formula_cells(pool: PgPo
     let id = stage(&app, &cookie, "hostile leads.csv", HOSTILE).await;
     let res = send(
         &app,
-        get_with_cookie(&format!("/api/imports/{id}/report.csv"), &cookie),
+        get_with_cookie(
+            &format!("/api/imports/{id}/report.csv?shape=issues"),
+            &cookie,
+        ),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -792,6 +795,396 @@ async fn the_csv_report_is_bom_prefixed_and_neutralises_formula_cells(pool: PgPo
             .all(|r| !r[10].is_empty() || &r[6] != "cell.email_invalid"),
         "hints are filled"
     );
+}
+
+/// A partner file whose e-mail column needs a chosen mapping ("Kontakt"), with an
+/// unmapped column, phones with a country code, formula-like and plain cells: rows 3 and 5
+/// have errors, rows 2 and 4 are clean.
+const PARTNER: &str = "Vorname,Nachname,Kontakt,Telefon,Firma,Internal,Notes,-Tag
+Ada,Lovelace,ada@example.com,+49 151 23456789,Analytical,x1,fine,a
+Bob,Builder,not-an-email,+49 151 23456780,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"klick\"\")\",x2,=cmd|' /C calc'!A0,b
+Cy,Clean,cy@example.com,,Cy Co,x3,- call back Monday,c
+Dee,Dup,dee@,,Dee Co,x4,,d
+";
+
+fn csv_records(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert!(text.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    (headers, reader.records().map(Result::unwrap).collect())
+}
+
+fn mapping_of(view: &Value) -> Vec<(String, Value, f64, String)> {
+    view["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["header"].as_str().unwrap().to_owned(),
+                c["field"].clone(),
+                c["confidence"].as_f64().unwrap(),
+                c["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_failed_rows_csv_has_every_column_and_maps_exactly_when_uploaded_again(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, MEMBER_EMAIL).await;
+    let id = stage(&app, &cookie, "partner.csv", PARTNER).await;
+    // The user sends "Kontakt" to the e-mail field and edits a company.
+    let res = send(
+        &app,
+        json_request(
+            "PUT",
+            &format!("/api/imports/{id}/mapping"),
+            &cookie,
+            &json!({ "mapping": { "Vorname": "first_name", "Nachname": "last_name", "Kontakt": "email",
+                                  "Telefon": "phone", "Firma": "company", "Internal": null, "Notes": "notes" } }),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = send(
+        &app,
+        json_request(
+            "PATCH",
+            &format!("/api/imports/{id}/rows"),
+            &cookie,
+            &json!({ "edits": [{ "seq": 4, "field": "company", "value": "Dee Corp" }] }),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(first["stats"]["error_rows"], 2, "{first}");
+
+    let res = send(
+        &app,
+        get_with_cookie(&format!("/api/imports/{id}/report.csv"), &cookie),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("partner-failed-rows.csv"),
+        "{disposition}"
+    );
+    let text = body_text(res).await;
+    let (headers, records) = csv_records(&text);
+    assert_eq!(
+        headers,
+        [
+            "Row id",
+            "Row",
+            "Row status",
+            "Problems",
+            "Vorname",
+            "Nachname",
+            "Kontakt",
+            "Telefon",
+            "Firma",
+            "Internal",
+            "Notes",
+            "'-Tag"
+        ],
+        "the report's columns, then the original ones in their order (headers neutralised too)"
+    );
+    assert_eq!(records.len(), 2, "one line per row with issues: {text}");
+    let bob = &records[0];
+    assert_eq!(&bob[0], "2");
+    assert_eq!(&bob[1], "3");
+    assert_eq!(&bob[2], "error");
+    assert!(bob[3].contains("email: "), "{:?}", &bob[3]);
+    assert!(bob[3].contains("formula"), "{:?}", &bob[3]);
+    assert_eq!(&bob[4], "Bob");
+    assert_eq!(&bob[6], "not-an-email");
+    assert_eq!(
+        &bob[7], "'+49 151 23456780",
+        "neutralised like every + cell"
+    );
+    assert_eq!(&bob[8], "'=HYPERLINK(\"http://evil.example\",\"klick\")");
+    assert_eq!(&bob[9], "x2", "unmapped columns are kept");
+    assert_eq!(&bob[11], "b");
+    assert_eq!(&bob[10], "'=cmd|' /C calc'!A0");
+    let dee = &records[1];
+    assert_eq!(&dee[1], "5");
+    assert_eq!(&dee[8], "Dee Corp", "current values include edits");
+    for record in &records {
+        for cell in record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']),
+                "unneutralised cell {cell:?}"
+            );
+        }
+    }
+
+    // Uploaded again as a new file: every column maps as in the first import, exactly,
+    // and the report's own columns feed nothing and say nothing.
+    let res = upload(&app, &cookie, "partner-fixed.csv", text.as_bytes(), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let again = body_json(res).await;
+    let before = mapping_of(&first["mapping"]);
+    let after = mapping_of(&again["mapping"]);
+    assert_eq!(after.len(), before.len() + 4);
+    for (header, field, confidence, reason) in &after[..4] {
+        assert_eq!(field, &Value::Null, "{header} is the report's own column");
+        assert_eq!(reason, "error report column", "{header}");
+        assert_eq!(*confidence, 0.0);
+    }
+    for ((header, field, _, _), (h2, f2, confidence, reason)) in before.iter().zip(&after[4..]) {
+        assert_eq!(header, h2);
+        assert_eq!(field, f2, "{header} maps as in the first import");
+        if !field.is_null() {
+            assert_eq!(*confidence, 1.0, "{header}");
+            assert_eq!(reason, "as in import “partner.csv”", "{header}");
+        }
+    }
+    assert_eq!(
+        again["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["row"] == 0)
+            .count(),
+        0,
+        "{again}"
+    );
+    assert!(
+        !again["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["row"] == 0),
+        "no file or header warnings: {}",
+        again["warnings"]
+    );
+    let new_id = again["import_id"].as_str().unwrap();
+    let summary = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{new_id}"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    let unmapped: Vec<&str> = summary["file_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "header.unmapped")
+        .map(|i| i["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unmapped,
+        ["Internal", "-Tag"],
+        "only the columns the import left unmapped, the header unescaped"
+    );
+    assert_eq!(again["stats"]["total_rows"], 2);
+    assert_eq!(
+        again["stats"]["error_rows"], 2,
+        "the e-mails are still to fix"
+    );
+    let rows = &again["rows"];
+    assert_eq!(
+        rows[0]["original"]["Telefon"], "+49 151 23456780",
+        "the report's ' is taken off again"
+    );
+    assert_eq!(rows[0]["normalized"]["phone"], "+4915123456780");
+    assert_eq!(
+        rows[0]["original"]["Firma"],
+        "=HYPERLINK(\"http://evil.example\",\"klick\")"
+    );
+    assert!(
+        rows[0]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "cell.formula_like" && i["field"] == "company"),
+        "a formula is still flagged after the round trip: {}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["original"]["Firma"], "Dee Corp");
+    assert!(
+        rows[0]["normalized"]
+            .get("status")
+            .is_none_or(|s| s == "new"),
+        "“Row status” is not the status field"
+    );
+
+    // The failed rows of the re-import have the same columns as the first report.
+    let res = send(
+        &app,
+        get_with_cookie(
+            &format!("/api/imports/{new_id}/report.csv?shape=rows"),
+            &cookie,
+        ),
+    )
+    .await;
+    let (headers_again, _) = csv_records(&body_text(res).await);
+    assert_eq!(headers_again, headers);
+
+    let res = send(
+        &app,
+        get_with_cookie(
+            &format!("/api/imports/{id}/report.csv?shape=cells"),
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err = body_json(res).await;
+    assert_eq!(err["error"]["code"], "request.invalid", "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("rows or issues"));
+}
+
+const FORMULAS: &str = "First Name,Last Name,Email,Company,Notes
+Ada,Lovelace,ada@example.com,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"klick\"\")\",=cmd|' /C calc'!A0
+Cy,Clean,cy@example.com,Cy Co,- call back Monday
+";
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn formula_like_values_are_warnings_whose_bulk_fix_neutralises_what_is_stored(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, MEMBER_EMAIL).await;
+    let res = upload(&app, &cookie, "formulas.csv", FORMULAS.as_bytes(), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    let id = report["import_id"].as_str().unwrap().to_owned();
+    let found: Vec<&Value> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "cell.formula_like")
+        .collect();
+    assert_eq!(found.len(), 2, "{}", report["warnings"]);
+    for (issue, field, value) in [
+        (
+            found[0],
+            "company",
+            "=HYPERLINK(\"http://evil.example\",\"klick\")",
+        ),
+        (found[1], "notes", "=cmd|' /C calc'!A0"),
+    ] {
+        assert_eq!(issue["row"], 2);
+        assert_eq!(issue["field"], field);
+        assert_eq!(issue["level"], "warning");
+        assert_eq!(issue["value"], value);
+        assert_eq!(issue["fix"]["value"], format!("'{value}"), "{issue}");
+    }
+    assert_eq!(
+        report["stats"]["warning_rows"], 1,
+        "the plain bullet in row 3 is no formula"
+    );
+    assert_eq!(report["stats"]["valid_rows"], 1);
+
+    let res = send(
+        &app,
+        json_request(
+            "POST",
+            &format!("/api/imports/{id}/bulk"),
+            &cookie,
+            &json!({ "action": "apply_fix", "code": "cell.formula_like" }),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let fixed = body_json(res).await;
+    assert_eq!(fixed["stats"]["warning_rows"], 0, "{fixed}");
+    assert_eq!(fixed["stats"]["valid_rows"], 2);
+    let rows = body_json(
+        send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/rows"), &cookie),
+        )
+        .await,
+    )
+    .await;
+    let ada = &rows["rows"][0];
+    assert_eq!(
+        ada["edits"]["company"],
+        "'=HYPERLINK(\"http://evil.example\",\"klick\")"
+    );
+    assert_eq!(ada["normalized"]["notes"], "'=cmd|' /C calc'!A0");
+    assert_eq!(
+        ada["original"]["Notes"], "=cmd|' /C calc'!A0",
+        "the original cell is kept"
+    );
+
+    let (status, summary) = apply_wait(&app, &cookie, &id, Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{summary}");
+    let lead = lead_by_email(&pool, "ada@example.com").await;
+    assert_eq!(
+        lead["company"],
+        "'=HYPERLINK(\"http://evil.example\",\"klick\")"
+    );
+    assert_eq!(lead["notes"], "'=cmd|' /C calc'!A0");
+    assert_eq!(
+        lead_by_email(&pool, "cy@example.com").await["notes"],
+        "- call back Monday"
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_formula_like_value_makes_an_error_row_when_the_configuration_raises_it(pool: PgPool) {
+    seed(&pool).await;
+    let mut config = serde_json::to_value(rules::ImportConfig::default_leads()).unwrap();
+    config["formula_like"] = json!("error");
+    sqlx::query("INSERT INTO import_configs (id, company_id, version, config, is_active) VALUES ($1, $2, 1, $3, true)")
+        .bind(Uuid::new_v4())
+        .bind(company_id(&pool).await)
+        .bind(&config)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, MEMBER_EMAIL).await;
+    let res = upload(&app, &cookie, "formulas.csv", FORMULAS.as_bytes(), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = body_json(res).await;
+    assert_eq!(report["stats"]["error_rows"], 1, "{}", report["stats"]);
+    assert_eq!(report["stats"]["valid_rows"], 1);
+    let errors: Vec<&Value> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "cell.formula_like")
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", report["errors"]);
+    assert!(errors
+        .iter()
+        .all(|i| i["level"] == "error" && i["fix"]["value"].is_string()));
+    let id = report["import_id"].as_str().unwrap();
+    let (status, summary) = apply_wait(&app, &cookie, id, Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{summary}");
+    assert_eq!(
+        summary["result"]["failed"], 1,
+        "the row stays out until neutralised"
+    );
+    assert_eq!(summary["result"]["inserted"], 1);
 }
 
 fn xlsx_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<calamine::Data>> {
@@ -921,16 +1314,64 @@ async fn an_applied_import_keeps_its_reports_and_another_company_sees_nothing(po
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(
-        keys["csv"].is_string() && keys["xlsx"].is_string(),
+        keys["csv"].is_string() && keys["csv_rows"].is_string() && keys["xlsx"].is_string(),
         "{keys}"
     );
+    assert_ne!(
+        keys["csv"], keys["csv_rows"],
+        "each shape is a file of its own"
+    );
+    // What is served is the stored file: the staged rows are gone, a generated report
+    // would be empty.
+    sqlx::query("DELETE FROM import_rows WHERE import_id = $1::uuid")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
     let res = send(
         &app,
-        get_with_cookie(&format!("/api/imports/{id}/report.csv"), &cookie),
+        get_with_cookie(
+            &format!("/api/imports/{id}/report.csv?shape=issues"),
+            &cookie,
+        ),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(body_text(res).await.contains("cell.email_invalid"));
+    let (headers, records) = csv_records(&body_text(res).await);
+    assert_eq!(headers[3], "Field", "the issue list");
+    assert!(records
+        .iter()
+        .any(|r| r.iter().any(|c| c == "cell.email_invalid")));
+    for path in [
+        format!("/api/imports/{id}/report.csv"),
+        format!("/api/imports/{id}/report.csv?shape=rows"),
+    ] {
+        let res = send(&app, get_with_cookie(&path, &cookie)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let (headers, records) = csv_records(&body_text(res).await);
+        assert_eq!(
+            headers,
+            [
+                "Row id",
+                "Row",
+                "Row status",
+                "Problems",
+                "First Name",
+                "Last Name",
+                "Email",
+                "Phone",
+                "Company",
+                "Title"
+            ],
+            "{path}: the failed rows"
+        );
+        assert!(
+            records
+                .iter()
+                .any(|r| &r[1] == "4" && &r[6] == "not-an-email"),
+            "{path}"
+        );
+    }
 
     auth::create_company(&pool, "other", "Other AG")
         .await

@@ -780,6 +780,40 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
         "DELETE documents its 204"
     );
 
+    // The CSV report's shapes: both documented, an unknown one answers the documented 400.
+    let shape = doc["paths"]["/api/imports/{id}/report.csv"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "shape" && p["in"] == "query")
+        .cloned()
+        .unwrap();
+    assert_eq!(shape["schema"]["enum"], json!(["rows", "issues"]));
+    for ok in ["", "?shape=rows", "?shape=issues"] {
+        let res = send(
+            &app,
+            get_with_cookie(&format!("/api/imports/{id}/report.csv{ok}"), &cookie),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{ok}");
+    }
+    let bad_shape = send(
+        &app,
+        get_with_cookie(
+            &format!("/api/imports/{id}/report.csv?shape=cells"),
+            &cookie,
+        ),
+    )
+    .await;
+    assert_eq!(bad_shape.status(), StatusCode::BAD_REQUEST);
+    assert_conforms(
+        &doc,
+        "/api/imports/{id}/report.csv",
+        "get",
+        400,
+        &body_json(bad_shape).await,
+    );
+
     // Apply and revert answer what they document.
     let applied = send(
         &app,

@@ -35,10 +35,10 @@ test("an import is applied, its error report downloaded, and then reverted", asy
   await expect(page.getByText("applied", { exact: true })).toBeVisible();
   await expectAccessible(page);
 
-  // The error report: the row with errors, its hint, and the formula cell neutralised.
+  // The issue list: the row with errors, its hint, and the formula cell neutralised.
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("link", { name: "CSV" }).click(),
+    page.getByRole("link", { name: "Issue list (CSV)", exact: true }).click(),
   ]);
   expect(download.suggestedFilename()).toBe(`apply-${tag}-errors.csv`);
   const report = fs.readFileSync(await download.path(), "utf-8");
@@ -46,6 +46,27 @@ test("an import is applied, its error report downloaded, and then reverted", asy
   expect(report).toContain("cell.email_invalid");
   expect(report).toContain("'=cmd");
   expect(report).not.toMatch(/(^|,)=cmd/m);
+
+  // The failed rows: the row with errors with all its columns under the original headers,
+  // its problems, neutralised, and nothing of the rows that were imported.
+  const [rowsDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Failed rows (CSV)", exact: true }).click(),
+  ]);
+  expect(rowsDownload.suggestedFilename()).toBe(`apply-${tag}-failed-rows.csv`);
+  const rows = fs.readFileSync(await rowsDownload.path(), "utf-8");
+  expect(rows.charCodeAt(0)).toBe(0xfeff);
+  // (The Problems cell holds one line per issue, so records are found by their text.)
+  expect(rows.slice(1).split(/\r?\n/)[0]).toBe(
+    "Row id,Row,Row status,Problems,First Name,Last Name,Email,Company",
+  );
+  expect(rows).toMatch(/^\d+,4,error,/m);
+  expect(rows).toContain("email: ");
+  expect(rows).toContain(",'=1+1,Formula,'=cmd,Evil Corp");
+  expect(rows.match(/Evil Corp/g)).toHaveLength(1);
+  expect(rows).not.toMatch(/(^|,)=(cmd|1\+1)/m);
+  expect(rows).not.toContain(`ada.${tag}@example.com`);
+  expect(rows).not.toContain(`grace.${tag}@example.com`);
 
   // History shows the import as applied, with its decision and result.
   await page.goto("/imports");

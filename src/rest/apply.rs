@@ -106,13 +106,34 @@ pub async fn revert(
     }
 }
 
-/// `GET /api/imports/{id}/report.csv`.
+/// `?shape=rows|issues` of the CSV report.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShapeQuery {
+    shape: Option<String>,
+}
+
+/// `GET /api/imports/{id}/report.csv[?shape=rows|issues]`: the failed rows with all their
+/// columns (default) or one line per issue.
 pub async fn report_csv(
     state: State<AppState>,
     caller: Caller,
     id: Path<String>,
+    query: Result<Query<ShapeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    report(state, caller, id, ReportFormat::Csv).await
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid", e.body_text()))?;
+    let format = match query.shape.as_deref() {
+        None | Some("rows") => ReportFormat::CsvRows,
+        Some("issues") => ReportFormat::CsvIssues,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "request.invalid",
+                format!("Unknown report shape “{other}”: use rows or issues."),
+            ))
+        }
+    };
+    report(state, caller, id, format).await
 }
 
 /// `GET /api/imports/{id}/report.xlsx`.

@@ -521,23 +521,39 @@ fn revert() -> Value {
 }
 
 fn report(format: &str) -> Value {
-    let (media, what) = if format == "csv" {
-        ("text/csv", "CSV, UTF-8 with a BOM, one line per issue: Row, Row id, Row status, Field, Column, Level, Code, Original value, Normalized value, Message, Hint. Cells starting with = + - @, tab, CR or LF are prefixed with `'` so no spreadsheet runs them.")
+    let csv = format == "csv";
+    let (media, what) = if csv {
+        ("text/csv", concat!(
+            "CSV, UTF-8 with a BOM, in one of two shapes (`shape`). `rows` (default): one line per row with issues — Row id, Row, Row status, Problems, then every column of the uploaded file under its original header and in its original order (unmapped columns too), with the row's current values including edits. Uploaded as a new file to `/api/imports/leads/validate`, it maps every column to the field it had in that import (confidence 1) and ignores the report's own columns. ",
+            "`issues`: one line per issue — Row, Row id, Row status, Field, Column, Level, Code, Original value, Normalized value, Message, Hint. ",
+            "In both, cells starting with = + - @, tab, CR or LF are prefixed with `'` so no spreadsheet runs them."
+        ))
     } else {
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX with two sheets, every cell text: “Fix these rows” (Row id, Row, Row status, Problems, then the current value of each mapped field — fix it and upload it back to `/corrections`) and “Issues” (as the CSV).")
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX with two sheets, every cell text: “Fix these rows” (Row id, Row, Row status, Problems, then the current value of each mapped field — fix it and upload it back to `/corrections`) and “Issues” (as the CSV's `issues` shape).")
     };
-    json!({
+    let mut op = json!({
         "tags": ["imports"],
-        "operationId": if format == "csv" { "importReportCsv" } else { "importReportXlsx" },
+        "operationId": if csv { "importReportCsv" } else { "importReportXlsx" },
         "summary": format!("The error report as {}", format.to_uppercase()),
-        "description": format!("Every row with issues. {what} An applied import serves the report stored when it was applied; otherwise it is generated from the current rows, streamed. Downloads are audited."),
+        "description": format!("Every row with at least one issue (errors and warnings alike). {what} An applied import serves the report stored when it was applied; otherwise it is generated from the current rows, streamed. Downloads are audited."),
         "responses": {
             "200": { "description": "The report, as an attachment.", "content": { media: { "schema": { "type": "string", "format": "binary" } } } },
             "401": unauthenticated(),
             "404": not_found("import"),
             "500": internal()
         }
-    })
+    });
+    if csv {
+        op["parameters"] = json!([{
+            "name": "shape",
+            "in": "query",
+            "required": false,
+            "description": "`rows` (default): the failed rows with all their original columns, re-importable; `issues`: one line per issue.",
+            "schema": { "type": "string", "enum": ["rows", "issues"], "default": "rows" }
+        }]);
+        op["responses"]["400"] = error("`request.invalid`: an unknown `shape`.");
+    }
+    op
 }
 
 fn corrections() -> Value {

@@ -87,8 +87,19 @@ pub async fn dry_run(
     let opened = tokio::task::spawn_blocking(move || intake::open(&path, &intake_opts))
         .await
         .map_err(ImportError::internal)??;
-    let info = opened.info().clone();
+    let mut info = opened.info().clone();
     let sheet_choice = info.sheet_choice.as_ref().map(SheetChoice::from);
+    // A failed-rows CSV of ours: its header cells carry the report's `'` like its data
+    // cells (see `produce`), and its columns must compare equal to its import's headers.
+    let report_csv = matches!(info.format, intake::Format::Csv | intake::Format::Tsv)
+        && !crate::reports::meta_columns(&info.headers).is_empty();
+    if report_csv {
+        for header in &mut info.headers {
+            if let Some(plain) = crate::reports::unescape_cell(header) {
+                *header = plain.to_owned();
+            }
+        }
+    }
     let source_key = opts.source.clone().unwrap_or_default();
     let mapping = mapping::resolve(
         &svc.pool,
@@ -275,8 +286,15 @@ async fn stage(
         company_id: principal.company_id,
         runtime: tokio::runtime::Handle::current(),
     };
-    let producer =
-        tokio::task::spawn_blocking(move || produce(opened, validator, columns, lookup, tx));
+    // A failed-rows CSV of ours uploaded again: its cells carry the report's `'` in front
+    // of values such as "+49 151…"; reading them back takes it off again.
+    let unescape = matches!(
+        opened.info().format,
+        intake::Format::Csv | intake::Format::Tsv
+    ) && !crate::reports::meta_columns(&opened.info().headers).is_empty();
+    let producer = tokio::task::spawn_blocking(move || {
+        produce(opened, validator, columns, lookup, tx, unescape)
+    });
     // Two writers, each on its own connection: the database parses and indexes one chunk
     // while it receives the next, so COPY is not bounded by a single backend process.
     let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
@@ -356,13 +374,25 @@ fn produce(
     columns: Vec<Option<usize>>,
     mut lookup: LeadLookup,
     tx: mpsc::Sender<Vec<StagedOwned>>,
+    unescape: bool,
 ) -> Result<Tally, ImportError> {
     let mut out = Tally::default();
     validator.set_normalization_notes(false);
+    let mut next_record = || -> Result<Option<intake::RawRecord>, ImportError> {
+        let mut rec = opened.next_record()?;
+        if unescape {
+            for cell in rec.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                if let Some(plain) = crate::reports::unescape_cell(cell) {
+                    *cell = plain.to_owned();
+                }
+            }
+        }
+        Ok(rec)
+    };
     // Read ahead to settle the day/month order of date columns from unambiguous values.
     let mut ahead = Vec::with_capacity(ANALYSIS_ROWS.min(1024));
     while ahead.len() < ANALYSIS_ROWS {
-        match opened.next_record()? {
+        match next_record()? {
             Some(rec) => ahead.push(rec),
             None => break,
         }
@@ -383,7 +413,7 @@ fn produce(
     loop {
         let rec = match ahead.next() {
             Some(rec) => rec,
-            None => match opened.next_record()? {
+            None => match next_record()? {
                 Some(rec) => rec,
                 None => break,
             },
@@ -479,12 +509,16 @@ pub(crate) fn intake_issue_json(issue: &intake::IntakeIssue) -> serde_json::Valu
     })
 }
 
-/// `header.unmapped` notes for columns that feed no field (their data stays staged).
+/// `header.unmapped` notes for columns that feed no field (their data stays staged). A
+/// report's own columns are not lead data, so they get none: a failed-rows report uploaded
+/// again says nothing about them.
 fn unmapped_header_issues(mapping: &Mapping) -> Vec<serde_json::Value> {
+    let headers: Vec<String> = mapping.columns.iter().map(|c| c.header.clone()).collect();
+    let meta = crate::reports::meta_columns(&headers);
     mapping
         .columns
         .iter()
-        .filter(|c| c.field.is_none())
+        .filter(|c| c.field.is_none() && !meta.contains(&c.index))
         .map(|c| {
             serde_json::to_value(
                 Issue::new(

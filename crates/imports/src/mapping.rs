@@ -1,6 +1,8 @@
 //! Column → field mapping: an explicit mapping from the caller, else a chosen preset, else
-//! a saved preset for this source and header layout, else the rules engine's suggestions.
-//! Whatever the origin, no two columns end up on one field.
+//! — for one of our own error reports uploaded as a new file — the mapping of the import
+//! with its columns, else a saved preset for this source and header layout, else the rules
+//! engine's suggestions. Whatever the origin, no two columns end up on one field, and a
+//! report's own columns ("Row id", "Problems", …) are never mapped unless the caller says so.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -68,6 +70,9 @@ pub struct MappingRequest<'a> {
     pub explicit: Option<&'a ExplicitMapping>,
 }
 
+/// The reason given to a report's own columns, which feed no field.
+pub const REPORT_COLUMN_REASON: &str = "error report column";
+
 /// Resolves the mapping for `headers`.
 pub async fn resolve(
     pool: &PgPool,
@@ -76,9 +81,10 @@ pub async fn resolve(
     config: &ImportConfig,
     request: &MappingRequest<'_>,
 ) -> Result<Mapping, ImportError> {
-    let suggestions = rules::suggest_mapping(headers, config);
+    let meta = crate::reports::meta_columns(headers);
+    let suggestions = suggest(headers, config, &meta);
     if let Some(explicit) = request.explicit {
-        return apply_explicit(
+        let mut mapping = apply_explicit(
             headers,
             config,
             explicit,
@@ -86,16 +92,29 @@ pub async fn resolve(
             "chosen",
             None,
             None,
-        );
+        )?;
+        mark_report_columns(&mut mapping, &meta);
+        return Ok(mapping);
     }
-    let preset = match request.preset_id {
+    let chosen = match request.preset_id {
         Some(id) => Some(
             store::presets::get_visible(pool, principal.company_id, principal.user_id, id)
                 .await?
                 .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))?,
         ),
+        None => None,
+    };
+    if chosen.is_none() && !meta.is_empty() {
+        if let Some(mapping) = as_in_earlier_import(pool, principal, headers, config, &meta).await?
+        {
+            return Ok(mapping);
+        }
+    }
+    let preset = match chosen {
+        Some(preset) => Some(preset),
         None => {
-            let fingerprint = rules::header_fingerprint(headers);
+            // A report's own columns are not part of the layout a preset was saved for.
+            let fingerprint = rules::header_fingerprint(&data_headers(headers, &meta));
             store::presets::find_matching(
                 pool,
                 principal.company_id,
@@ -119,7 +138,7 @@ pub async fn resolve(
             })
             .collect();
         let reason = format!("preset “{}”", preset.name);
-        let mapping = apply_explicit(
+        let mut mapping = apply_explicit(
             headers,
             config,
             &usable,
@@ -128,10 +147,11 @@ pub async fn resolve(
             Some(preset.id),
             Some(preset.name.clone()),
         )?;
+        mark_report_columns(&mut mapping, &meta);
         store::presets::touch(pool, principal.company_id, preset.id).await?;
         return Ok(mapping);
     }
-    Ok(Mapping {
+    let mut mapping = Mapping {
         preset_id: None,
         preset_name: None,
         columns: suggestions
@@ -144,7 +164,138 @@ pub async fn resolve(
                 confidence: s.confidence,
             })
             .collect(),
-    })
+    };
+    mark_report_columns(&mut mapping, &meta);
+    Ok(mapping)
+}
+
+/// The engine's suggestions, with a report's own columns (`meta`) left out of the
+/// matching: "Row status" must not become the status field, "Problems" not the notes.
+fn suggest(
+    headers: &[String],
+    config: &ImportConfig,
+    meta: &[usize],
+) -> Vec<rules::ColumnSuggestion> {
+    if meta.is_empty() {
+        return rules::suggest_mapping(headers, config);
+    }
+    // An empty header matches nothing; the real header is put back afterwards.
+    let blanked: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if meta.contains(&i) {
+                String::new()
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    let mut suggestions = rules::suggest_mapping(&blanked, config);
+    for s in &mut suggestions {
+        if let Some(h) = headers.get(s.index) {
+            s.header.clone_from(h);
+        }
+    }
+    suggestions
+}
+
+/// The headers without a report's own columns: the layout of the file the report was
+/// made from.
+fn data_headers(headers: &[String], meta: &[usize]) -> Vec<String> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !meta.contains(i))
+        .map(|(_, h)| h.clone())
+        .collect()
+}
+
+/// Says why a report's own columns feed no field (unless the caller mapped one).
+fn mark_report_columns(mapping: &mut Mapping, meta: &[usize]) {
+    for c in &mut mapping.columns {
+        if meta.contains(&c.index) && c.field.is_none() {
+            c.confidence = 0.0;
+            REPORT_COLUMN_REASON.clone_into(&mut c.reason);
+        }
+    }
+}
+
+/// The mapping for one of our reports uploaded as a new file (the failed-rows CSV, or the
+/// "Fix these rows" sheet): the columns mean what they meant in the import the report was
+/// made from, so each gets exactly that import's field. That import is the company's
+/// newest one whose header row is this file's without the report's columns (or, for a
+/// report of a report, this file's header row itself). Why by layout and not by a saved
+/// preset: the user made the mapping decision already, in the import whose rows these
+/// are — a report must not depend on having saved it; and why only for reports: for any
+/// other file a layout seen before is not proof of the same meaning, the preset is.
+async fn as_in_earlier_import(
+    pool: &PgPool,
+    principal: &auth::Principal,
+    headers: &[String],
+    config: &ImportConfig,
+    meta: &[usize],
+) -> Result<Option<Mapping>, ImportError> {
+    let data = data_headers(headers, meta);
+    let as_json = |h: &[String]| serde_json::to_value(h).map_err(ImportError::internal);
+    let Some(source) = store::imports::newest_with_headers(
+        pool,
+        principal.company_id,
+        &as_json(&data)?,
+        &as_json(headers)?,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let earlier: Mapping = serde_json::from_value(source.mapping).map_err(ImportError::internal)?;
+    let same_layout = source.headers.as_array().map(Vec::len) == Some(headers.len());
+    let field_of = |column: usize| {
+        earlier
+            .columns
+            .iter()
+            .find(|c| c.index == column)
+            .and_then(|c| c.field.clone())
+            // A field the configuration no longer has is ignored, as for presets.
+            .filter(|f| config.field(f).is_some())
+    };
+    let reason = format!("as in import “{}”", source.file_name);
+    let mut data_index = 0usize;
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            if meta.contains(&index) {
+                return ColumnMapping {
+                    index,
+                    header: header.clone(),
+                    field: None,
+                    confidence: 0.0,
+                    reason: REPORT_COLUMN_REASON.to_owned(),
+                };
+            }
+            let column = if same_layout { index } else { data_index };
+            data_index += 1;
+            let field = field_of(column);
+            ColumnMapping {
+                index,
+                header: header.clone(),
+                confidence: if field.is_some() { 1.0 } else { 0.0 },
+                reason: if field.is_some() {
+                    reason.clone()
+                } else {
+                    format!("not mapped in import “{}”", source.file_name)
+                },
+                field,
+            }
+        })
+        .collect();
+    tracing::debug!(earlier = %source.id, "report mapped as its import");
+    Ok(Some(Mapping {
+        preset_id: None,
+        preset_name: None,
+        columns,
+    }))
 }
 
 /// The mapping a user chose for a staged import: headers the choice leaves out are ignored

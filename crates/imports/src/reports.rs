@@ -1,7 +1,8 @@
-//! Error reports people can work with: a CSV (UTF-8 with BOM, so Excel opens it right,
-//! one line per issue) and an XLSX (a "Fix these rows" sheet to correct and upload back,
-//! and an "Issues" sheet). Rows are read in batches and written by a blocking thread to a
-//! temporary file, so a report of a million rows never holds them in memory; CSV cells
+//! Error reports people can work with: CSV (UTF-8 with BOM, so Excel opens it right) in two
+//! shapes — the failed rows with all their original columns, re-importable as a new file,
+//! or one line per issue — and an XLSX (a "Fix these rows" sheet to correct and upload
+//! back, and an "Issues" sheet). Rows are read in batches and written by a blocking thread
+//! to a temporary file, so a report of a million rows never holds them in memory; CSV cells
 //! that a spreadsheet would run as a formula are neutralised, XLSX cells are all text.
 
 use std::borrow::Cow;
@@ -20,24 +21,56 @@ const BATCH_ROWS: i64 = 2_000;
 const XLSX_MAX_CELL: usize = 32_767;
 const XLSX_MAX_ROWS: u32 = 1_048_576;
 
-/// The report formats.
+/// The reports an import has: the CSV in its two shapes and the XLSX workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
-    Csv,
+    /// One line per row with issues: the report's own columns ([`META_HEADERS`]), then
+    /// every column of the original file under its original header, with the row's
+    /// current values. Uploading it as a new file maps every column as the import did.
+    CsvRows,
+    /// One line per issue ([`ISSUE_HEADERS`]).
+    CsvIssues,
     Xlsx,
 }
 
 impl ReportFormat {
+    /// Every report, in the order they are stored after an apply.
+    pub const ALL: [ReportFormat; 3] = [
+        ReportFormat::CsvRows,
+        ReportFormat::CsvIssues,
+        ReportFormat::Xlsx,
+    ];
+
     pub fn extension(self) -> &'static str {
         match self {
-            ReportFormat::Csv => "csv",
+            ReportFormat::CsvRows | ReportFormat::CsvIssues => "csv",
             ReportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    /// The name of the report among the import's stored reports (`imports.report_keys`).
+    /// The issue list keeps `csv`, its name from before the rows shape existed, so reports
+    /// stored by earlier versions are still served as what they are.
+    pub fn key_name(self) -> &'static str {
+        match self {
+            ReportFormat::CsvRows => "csv_rows",
+            ReportFormat::CsvIssues => "csv",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    /// What the downloaded file is called, after the uploaded file's stem.
+    pub fn file_name(self, stem: &str) -> String {
+        match self {
+            ReportFormat::CsvRows => format!("{stem}-failed-rows.csv"),
+            ReportFormat::CsvIssues => format!("{stem}-errors.csv"),
+            ReportFormat::Xlsx => format!("{stem}-errors.xlsx"),
         }
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            ReportFormat::Csv => "text/csv; charset=utf-8",
+            ReportFormat::CsvRows | ReportFormat::CsvIssues => "text/csv; charset=utf-8",
             ReportFormat::Xlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
@@ -54,6 +87,22 @@ pub const ROW_ID_HEADER: &str = "Row id";
 pub const ROW_STATUS_HEADER: &str = "Row status";
 pub const PROBLEMS_HEADER: &str = "Problems";
 pub const META_HEADERS: [&str; 4] = [ROW_ID_HEADER, "Row", ROW_STATUS_HEADER, PROBLEMS_HEADER];
+
+/// The columns of `headers` that are a report's own columns, when `headers` is the header
+/// of a report (the failed-rows CSV or the "Fix these rows" sheet): every one of
+/// [`META_HEADERS`] is there. Empty otherwise — an ordinary file with a "Row" column is
+/// not a report. The first column with each name counts.
+pub fn meta_columns(headers: &[String]) -> Vec<usize> {
+    let mut found = Vec::with_capacity(META_HEADERS.len());
+    for meta in META_HEADERS {
+        match headers.iter().position(|h| h.trim() == meta) {
+            Some(i) => found.push(i),
+            None => return Vec::new(),
+        }
+    }
+    found.sort_unstable();
+    found
+}
 
 const ISSUE_HEADERS: [&str; 11] = [
     "Row",
@@ -85,12 +134,40 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// True when a cell would need the `'` of [`escape_cell`]: it starts with a formula
+/// trigger, or with apostrophes followed by one.
+fn needs_escape(cell: &str) -> bool {
+    matches!(
+        cell.trim_start_matches('\'').as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n')
+    )
+}
+
+/// The failed-rows CSV's neutralisation: [`neutralize`], and a value that already starts
+/// with `'` before a trigger gets one more, so [`unescape_cell`] gives back exactly the
+/// value (a phone `+49…` comes back as `+49…`, a neutralised `'=x` as `'=x`).
+pub fn escape_cell(cell: &str) -> Cow<'_, str> {
+    if needs_escape(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`escape_cell`] on a cell of a failed-rows CSV uploaded again.
+pub fn unescape_cell(cell: &str) -> Option<&str> {
+    cell.strip_prefix('\'').filter(|rest| needs_escape(rest))
+}
+
 /// The key under which an import's stored report lives.
 pub fn storage_key(company_id: Uuid, import_id: Uuid, format: ReportFormat) -> String {
-    format!(
-        "reports/{company_id}/{import_id}/errors.{}",
-        format.extension()
-    )
+    match format {
+        ReportFormat::CsvRows => format!("reports/{company_id}/{import_id}/failed-rows.csv"),
+        ReportFormat::CsvIssues | ReportFormat::Xlsx => format!(
+            "reports/{company_id}/{import_id}/errors.{}",
+            format.extension()
+        ),
+    }
 }
 
 /// What the writer thread needs to know about the import.
@@ -98,6 +175,11 @@ struct Layout {
     /// (field key, label, source column) for each mapped field, in configuration order.
     fields: Vec<(String, String, Option<usize>)>,
     headers: Vec<String>,
+    /// The field each source column feeds, by column index.
+    column_fields: Vec<Option<String>>,
+    /// Source columns the failed-rows CSV writes: all but the columns of an earlier report
+    /// (when this import is a report uploaded again), whose place its own columns take.
+    row_columns: Vec<usize>,
 }
 
 /// Writes the report of an import's current staged rows to a temporary file.
@@ -113,6 +195,17 @@ pub async fn generate(
     let config = crate::config::version(&svc.pool, company_id, record.config_version).await?;
     let mapping: Mapping = serde_json::from_value(record.mapping).map_err(ImportError::internal)?;
     let columns = mapping.columns_for(&config.config.fields);
+    let headers: Vec<String> = serde_json::from_value(record.headers).unwrap_or_default();
+    let mut column_fields: Vec<Option<String>> = vec![None; headers.len()];
+    for c in &mapping.columns {
+        if let Some(slot) = column_fields.get_mut(c.index) {
+            slot.clone_from(&c.field);
+        }
+    }
+    let earlier_meta = meta_columns(&headers);
+    let row_columns = (0..headers.len())
+        .filter(|c| !earlier_meta.contains(c) || column_fields[*c].is_some())
+        .collect();
     let layout = Layout {
         fields: config
             .config
@@ -122,7 +215,9 @@ pub async fn generate(
             .filter(|(_, column)| column.is_some())
             .map(|(f, column)| (f.key.clone(), f.label.clone(), column))
             .collect(),
-        headers: serde_json::from_value(record.headers).unwrap_or_default(),
+        headers,
+        column_fields,
+        row_columns,
     };
     let stem = file_stem(&record.file_name).to_owned();
     let file = tempfile::NamedTempFile::new().map_err(ImportError::internal)?;
@@ -132,7 +227,8 @@ pub async fn generate(
     let writer = tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
         let out = std::fs::File::create(&path).map_err(ImportError::internal)?;
         match format {
-            ReportFormat::Csv => write_csv(out, &layout, &mut rx),
+            ReportFormat::CsvRows => write_csv_rows(out, &layout, &mut rx),
+            ReportFormat::CsvIssues => write_csv(out, &layout, &mut rx),
             ReportFormat::Xlsx => write_xlsx(out, &layout, &mut rx),
         }
     });
@@ -151,7 +247,7 @@ pub async fn generate(
     drop(tx);
     writer.await.map_err(ImportError::internal)??;
     Ok(Report {
-        file_name: format!("{stem}-errors.{}", format.extension()),
+        file_name: format.file_name(&stem),
         file,
     })
 }
@@ -172,7 +268,7 @@ impl std::fmt::Debug for Download {
 
 /// The import's error report: the one stored when it was applied, or one generated from
 /// its current rows. The download is audited.
-#[tracing::instrument(skip_all, fields(import = %import_id, format = format.extension()))]
+#[tracing::instrument(skip_all, fields(import = %import_id, report = format.key_name()))]
 pub async fn download(
     svc: &ImportService,
     principal: &auth::Principal,
@@ -192,16 +288,17 @@ pub async fn download(
             action: "import.report_downloaded",
             entity: "import",
             entity_id: Some(import_id.to_string()),
-            diff: serde_json::json!({ "format": format.extension() }),
+            diff: report_diff(format),
         },
     )
     .await?;
-    let stem = file_stem(&record.file_name);
-    let file_name = format!("{stem}-errors.{}", format.extension());
+    let file_name = format.file_name(file_stem(&record.file_name));
     let states = store::apply::apply_states(&svc.pool, company_id, &[import_id]).await?;
+    // Each report is stored under its own name, so one shape is never served for another;
+    // an import applied before the rows shape existed has none and gets it generated.
     let stored = states
         .first()
-        .and_then(|s| s.report_keys.get(format.extension()))
+        .and_then(|s| s.report_keys.get(format.key_name()))
         .and_then(|k| k.as_str())
         .map(str::to_owned);
     if let Some(key) = stored {
@@ -214,6 +311,15 @@ pub async fn download(
         file_name,
         stream: stream_file(report.file).await?,
     })
+}
+
+/// What the audit log records about a download.
+fn report_diff(format: ReportFormat) -> serde_json::Value {
+    match format {
+        ReportFormat::CsvRows => serde_json::json!({ "format": "csv", "shape": "rows" }),
+        ReportFormat::CsvIssues => serde_json::json!({ "format": "csv", "shape": "issues" }),
+        ReportFormat::Xlsx => serde_json::json!({ "format": "xlsx" }),
+    }
 }
 
 /// Streams a temporary file in chunks; the file is deleted once the stream is dropped.
@@ -248,18 +354,18 @@ fn file_stem(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
-/// Generates both reports and keeps them with the import (after an apply).
+/// Generates every report and keeps them with the import (after an apply).
 pub async fn store_reports(
     svc: &ImportService,
     company_id: Uuid,
     import_id: Uuid,
 ) -> Result<(), ImportError> {
     let mut keys = serde_json::Map::new();
-    for format in [ReportFormat::Csv, ReportFormat::Xlsx] {
+    for format in ReportFormat::ALL {
         let report = generate(svc, company_id, import_id, format).await?;
         let key = storage_key(company_id, import_id, format);
         svc.files.put_file(&key, report.file.path()).await?;
-        keys.insert(format.extension().into(), serde_json::Value::String(key));
+        keys.insert(format.key_name().into(), serde_json::Value::String(key));
     }
     store::apply::set_report_keys(
         &svc.pool,
@@ -321,6 +427,79 @@ pub(crate) fn current_value<'a>(
             .and_then(|v| v.as_str())
             .unwrap_or(""),
     }
+}
+
+/// The row's issues as one cell: "field: message — hint", one per line.
+fn problems_text(layout: &Layout, row: &store::imports::StagedRowOut, out: &mut String) {
+    out.clear();
+    for line in issue_lines(layout, row) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        if !line[0].is_empty() {
+            out.push_str(&line[0]);
+            out.push_str(": ");
+        }
+        out.push_str(&line[6]);
+        if !line[7].is_empty() {
+            out.push_str(" — ");
+            out.push_str(&line[7]);
+        }
+    }
+}
+
+/// The value a row has now in source column `c`: the edit of the field the column feeds,
+/// else the original cell (unmapped columns have no edits).
+fn current_cell<'a>(layout: &Layout, row: &'a store::imports::StagedRowOut, c: usize) -> &'a str {
+    match layout.column_fields.get(c).and_then(Option::as_deref) {
+        Some(key) => current_value(row, key, Some(c)),
+        None => row.original.get(c).and_then(|v| v.as_str()).unwrap_or(""),
+    }
+}
+
+/// The failed-rows CSV: the report's columns, then every original column under its
+/// original header, so the file can be fixed and uploaded again as a new import.
+fn write_csv_rows(
+    out: std::fs::File,
+    layout: &Layout,
+    rx: &mut mpsc::Receiver<Vec<store::imports::StagedRowOut>>,
+) -> Result<(), ImportError> {
+    let mut out = std::io::BufWriter::new(out);
+    out.write_all("\u{feff}".as_bytes())
+        .map_err(ImportError::internal)?;
+    let mut csv = csv::Writer::from_writer(out);
+    let header = META_HEADERS.iter().copied().chain(
+        layout
+            .row_columns
+            .iter()
+            .map(|&c| layout.headers.get(c).map_or("", String::as_str)),
+    );
+    csv.write_record(header.map(|h| escape_cell(h).into_owned()))
+        .map_err(ImportError::internal)?;
+    let mut problems = String::new();
+    while let Some(batch) = rx.blocking_recv() {
+        for row in &batch {
+            problems_text(layout, row, &mut problems);
+            let seq = row.seq.to_string();
+            let row_no = row.row_no.to_string();
+            let meta = [
+                seq.as_str(),
+                row_no.as_str(),
+                row.status.as_str(),
+                problems.as_str(),
+            ];
+            let cells = meta.into_iter().chain(
+                layout
+                    .row_columns
+                    .iter()
+                    .map(|&c| current_cell(layout, row, c)),
+            );
+            csv.write_record(cells.map(|c| escape_cell(c).into_owned()))
+                .map_err(ImportError::internal)?;
+        }
+    }
+    csv.flush().map_err(ImportError::internal)?;
+    Ok(())
 }
 
 fn write_csv(
@@ -389,21 +568,7 @@ fn write_xlsx(
     while let Some(batch) = rx.blocking_recv() {
         for row in &batch {
             if fix_row < XLSX_MAX_ROWS {
-                problems.clear();
-                for line in issue_lines(layout, row) {
-                    if !problems.is_empty() {
-                        problems.push('\n');
-                    }
-                    if !line[0].is_empty() {
-                        problems.push_str(&line[0]);
-                        problems.push_str(": ");
-                    }
-                    problems.push_str(&line[6]);
-                    if !line[7].is_empty() {
-                        problems.push_str(" — ");
-                        problems.push_str(&line[7]);
-                    }
-                }
+                problems_text(layout, row, &mut problems);
                 let sheet = workbook.worksheet_from_index(fix_index).map_err(xlsx)?;
                 let mut cells: Vec<&str> = Vec::with_capacity(fix_headers.len());
                 let seq = row.seq.to_string();
@@ -486,6 +651,19 @@ mod tests {
         }
         for plain in ["ada@example.com", "1+1", " =x", "", "Ada"] {
             assert_eq!(neutralize(plain), plain);
+        }
+    }
+
+    #[test]
+    fn the_rows_shape_escapes_reversibly() {
+        for hostile in ["=1+1", "+49 151 2345678", "-5", "@x", "\tx", "'=x", "''-x"] {
+            let escaped = escape_cell(hostile);
+            assert!(escaped.starts_with('\''), "{hostile:?}");
+            assert_eq!(unescape_cell(&escaped), Some(hostile));
+        }
+        for plain in ["Ada", "'quoted'", "'", "", " =x", "1+1"] {
+            assert_eq!(escape_cell(plain), plain);
+            assert_eq!(unescape_cell(plain), None, "{plain:?}");
         }
     }
 

@@ -19,7 +19,7 @@ pub async fn purge_expired(svc: &ImportService, days: u32) -> Result<usize, Impo
         // The file first: a crash in between leaves rows to purge again, never a row
         // pointing at a file that is gone without being marked.
         svc.files.delete(key).await?;
-        for format in [ReportFormat::Csv, ReportFormat::Xlsx] {
+        for format in ReportFormat::ALL {
             svc.files
                 .delete(&reports::storage_key(*company_id, *import_id, format))
                 .await?;

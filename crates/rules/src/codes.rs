@@ -191,6 +191,8 @@ codes! {
     CellNormalized = "cell.normalized", Info;
     /// The spreadsheet cell held a formula; its cached result was used.
     CellFormulaCached = "cell.formula_cached", Info;
+    /// The value starts like a spreadsheet formula (`=`, `@`, or `+`/`-` calling something).
+    CellFormulaLike = "cell.formula_like", Warning;
     /// The spreadsheet cell held an error value such as #N/A or #REF!.
     CellErrorValue = "cell.error_value", Error;
     /// The cell was longer than the intake limit and was cut.

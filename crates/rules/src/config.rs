@@ -358,6 +358,12 @@ pub struct ImportConfig {
     /// Cell texts that mean "no value" (compared ignoring case), e.g. "n/a", "-".
     #[serde(default = "default_empty_values")]
     pub empty_values: Vec<String>,
+    /// Level of `cell.formula_like` (a value a spreadsheet would run as a formula):
+    /// `warning` imports it with a note and a one-click fix, `error` keeps the row out until
+    /// it is neutralised, `off` stores such values silently. Stored configurations from
+    /// before this setting read as `warning`.
+    #[serde(default = "default_warning")]
+    pub formula_like: Requirement,
 }
 
 fn default_empty_values() -> Vec<String> {
@@ -607,6 +613,7 @@ impl ImportConfig {
             },
             date_order: DateOrder::Auto,
             empty_values: default_empty_values(),
+            formula_like: Requirement::Warning,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::config::{
 };
 use crate::dates::{self, DateOrder, Evidence};
 use crate::issue::{Issue, SuggestedFix};
-use crate::{country, email, number, phone, text, url};
+use crate::{country, email, formula, number, phone, text, url};
 
 /// The overall state of a row after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -532,6 +532,7 @@ impl Validator {
                 Ok(v) => value = v,
                 Err((kept, failure)) => {
                     self.push_failure(f, row, raw, &kept, failure, issues);
+                    self.check_formula(f, row, raw, &kept, issues);
                     return Some(kept);
                 }
             }
@@ -539,13 +540,16 @@ impl Validator {
         if f.type_check {
             if let Err(failure) = self.check_type(f, &value, region, order) {
                 self.push_failure(f, row, raw, &value, failure, issues);
+                self.check_formula(f, row, raw, &value, issues);
                 return Some(value);
             }
         }
         if let Err(failure) = self.check_constraints(f, &value, scratch) {
             self.push_failure(f, row, raw, &value, failure, issues);
+            self.check_formula(f, row, raw, &value, issues);
             return Some(value);
         }
+        self.check_formula(f, row, raw, &value, issues);
         if self.normalization_notes && value.as_ref() != trimmed {
             issues.push(
                 Issue::new(
@@ -582,6 +586,51 @@ impl Validator {
         }
         issue.hint = failure.hint;
         issue.fix = failure.fix;
+        issues.push(issue);
+    }
+
+    /// `cell.formula_like` when the value as it will be stored would run as a formula in
+    /// a spreadsheet (`formula::trigger`), checked on every path out of `process_field`, so
+    /// a value kept as typed after a failed check is looked at too. Typed values need no
+    /// exception of their own: an E.164 phone (`+49…`), a signed number (`-5`) and an ISO
+    /// date call nothing, so the rule lets them through. `@` in an e-mail field is left to
+    /// `cell.email_invalid`, which already rejects it.
+    fn check_formula(
+        &self,
+        f: &CompiledField,
+        row: u32,
+        raw: &str,
+        stored: &str,
+        issues: &mut Vec<Issue>,
+    ) {
+        let Some(level) = self.config.formula_like.level() else {
+            return;
+        };
+        let Some(trigger) = formula::trigger(stored) else {
+            return;
+        };
+        if trigger == '@' && f.spec.field_type == FieldType::Email {
+            return;
+        }
+        let mut issue = Issue::new(
+            Code::CellFormulaLike,
+            row,
+            format!(
+                "{}: “{stored}” starts like a spreadsheet formula; a spreadsheet opening an export of it could run it.",
+                f.spec.label
+            ),
+        )
+        .with_level(level)
+        .with_field(f.spec.key.as_str())
+        .with_value(raw)
+        .with_hint("If it is text, apply the fix: a ' in front makes every spreadsheet show it as text.")
+        .with_fix(SuggestedFix {
+            label: "Keep as text (put ' in front)".into(),
+            value: Some(formula::neutralize(stored)),
+        });
+        if stored != raw {
+            issue.normalized = Some(stored.to_owned());
+        }
         issues.push(issue);
     }
 

@@ -9,6 +9,7 @@ pub mod country;
 pub mod dates;
 pub mod email;
 pub mod engine;
+pub mod formula;
 pub mod headers;
 pub mod issue;
 pub mod number;

@@ -72,6 +72,28 @@ proptest! {
     }
 
     #[test]
+    fn the_formula_fix_makes_any_value_safe_and_keeps_every_character(
+        s in prop_oneof![messy(), "[=+@\t-][A-Za-z(|!\"' ]{0,12}".prop_map(String::from)],
+        field in prop::sample::select(vec!["company", "notes", "phone", "email", "employees", "met_on"]),
+    ) {
+        let v = validator();
+        let mut row: Vec<Option<&str>> = vec![None; v.fields().len()];
+        row[v.field_index(field).unwrap()] = Some(s.as_str());
+        let out = v.validate_row(2, &row);
+        for issue in out.issues.iter().filter(|i| i.code == rules::Code::CellFormulaLike) {
+            let fixed = issue.fix.as_ref().and_then(|f| f.value.clone()).expect("a fix");
+            prop_assert!(fixed.ends_with(issue.normalized.as_deref().unwrap_or(rules::text::trim(&s))));
+            let mut again: Vec<Option<&str>> = vec![None; v.fields().len()];
+            again[v.field_index(field).unwrap()] = Some(fixed.as_str());
+            let after = v.validate_row(2, &again);
+            prop_assert!(
+                !after.issues.iter().any(|i| i.code == rules::Code::CellFormulaLike),
+                "{fixed:?} is still formula-like: {:?}", after.issues
+            );
+        }
+    }
+
+    #[test]
     fn transformers_are_idempotent_on_their_own(s in messy()) {
         if let Ok(e) = rules::email::normalize(&s) {
             prop_assert_eq!(rules::email::normalize(&e).map(|x| x.into_owned()), Ok(e.clone().into_owned()));

@@ -199,6 +199,37 @@ pub async fn get_import(
     Ok(row)
 }
 
+/// An earlier import's column layout and the mapping it used.
+#[derive(Debug, Clone)]
+pub struct LayoutSource {
+    pub id: Uuid,
+    pub file_name: String,
+    pub headers: serde_json::Value,
+    pub mapping: serde_json::Value,
+}
+
+/// The company's newest import whose header row is exactly `headers` or `alternative`
+/// (JSON arrays of strings), with the mapping it used.
+pub async fn newest_with_headers(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    headers: &serde_json::Value,
+    alternative: &serde_json::Value,
+) -> Result<Option<LayoutSource>, StoreError> {
+    let row = sqlx::query_as!(
+        LayoutSource,
+        "SELECT id, file_name, headers, mapping FROM imports
+         WHERE company_id = $1 AND (headers = $2 OR headers = $3)
+         ORDER BY created_at DESC LIMIT 1",
+        company_id,
+        headers,
+        alternative,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
+}
+
 /// The company's imports, newest first.
 pub async fn list_imports(
     db: impl PgExecutor<'_>,

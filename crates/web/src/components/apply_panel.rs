@@ -331,7 +331,9 @@ fn conflict_view(
     }
 }
 
-/// Download links for the error reports (the import's rows with issues).
+/// Download links for the error reports (the import's rows with issues): the workbook,
+/// the failed rows as CSV (every original column; fix and upload as a new file) and the
+/// issue list as CSV.
 fn report_links(s: &ImportSummaryView) -> impl IntoView {
     let with_issues = s.stats.error_rows + s.stats.warning_rows;
     (with_issues > 0).then(|| {
@@ -340,7 +342,12 @@ fn report_links(s: &ImportSummaryView) -> impl IntoView {
                 "Error report (" {with_issues} " rows with issues): "
                 <a href=format!("/api/imports/{}/report.xlsx", s.id) download="">"Excel (.xlsx)"</a>
                 " · "
-                <a href=format!("/api/imports/{}/report.csv", s.id) download="">"CSV"</a>
+                <a href=format!("/api/imports/{}/report.csv?shape=rows", s.id) download=""
+                    title="Every column of the failed rows; fix them and upload the file again">
+                    "Failed rows (CSV)"
+                </a>
+                " · "
+                <a href=format!("/api/imports/{}/report.csv?shape=issues", s.id) download="">"Issue list (CSV)"</a>
             </p>
         }
     })
