@@ -118,10 +118,8 @@ pub async fn report_csv(
     state: State<AppState>,
     caller: Caller,
     id: Path<String>,
-    query: Result<Query<ShapeQuery>, axum::extract::rejection::QueryRejection>,
+    Query(query): Query<ShapeQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid", e.body_text()))?;
     let format = match query.shape.as_deref() {
         None | Some("rows") => ReportFormat::CsvRows,
         Some("issues") => ReportFormat::CsvIssues,
