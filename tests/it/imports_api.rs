@@ -1,16 +1,13 @@
 //! Router tests for the dry run and its REST API: real files from `../shared/corpus` and
 //! generated ones, uploaded through `POST /api/imports/leads/validate` against a fresh
 //! database per test.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
-
-mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
 use sqlx::PgPool;
 
-use common::*;
+use crate::common::*;
 
 fn corpus(rel: &str) -> Vec<u8> {
     let path = format!("{}/../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"));

@@ -1,6 +1,5 @@
 //! Leptos.toml (runtime options) and Cargo.toml's [[workspace.metadata.leptos]] (build
 //! options) must agree, or the server looks for assets where cargo-leptos did not put them.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
 
 #[test]
 fn leptos_toml_agrees_with_the_build_settings_in_cargo_toml() {

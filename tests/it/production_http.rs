@@ -1,9 +1,8 @@
 //! Production HTTP through the real router: compressed answers, the static bundle sent
 //! precompressed with its cache policy, a request id on every answer and in the log lines
 //! of its request, and the environment's security policy.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

@@ -1,9 +1,6 @@
 //! Every real spreadsheet in `../shared/corpus` goes through the REST dry run: each one is
 //! either staged or refused with a stable file code — never a 500 — and the mapping
 //! suggestions for the lead-shaped files are the ones a person would pick.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
-
-mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +8,7 @@ use axum::http::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use common::*;
+use crate::common::*;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")

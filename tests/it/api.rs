@@ -1,8 +1,5 @@
 //! Router tests: the whole app as built for production, driven with `oneshot` against a
 //! fresh PostgreSQL database per test (`#[sqlx::test]`), no socket.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
-
-mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -11,7 +8,7 @@ use axum::Router;
 use serde_json::json;
 use sqlx::PgPool;
 
-use common::*;
+use crate::common::*;
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn health_and_readiness_probes_answer(pool: PgPool) {

@@ -2,9 +2,6 @@
 //! locked fields, idempotency, concurrent applies, a connection killed mid-apply, revert
 //! with conflicts, apply-then-revert over generated imports, and the error reports with
 //! their round trip — all against a fresh PostgreSQL database per test.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
-
-mod common;
 
 use std::time::Duration;
 
@@ -14,7 +11,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use common::*;
+use crate::common::*;
 
 /// Four rows against one existing lead (ada@known.example, title CEO, no company):
 /// a new lead, a duplicate of the existing one, a row with errors, and a later

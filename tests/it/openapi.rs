@@ -1,9 +1,6 @@
 //! The OpenAPI document at `GET /api/openapi.json`: an OpenAPI 3.1 structure that documents
 //! exactly the routes `src/rest/mod.rs` registers (parsed from its source, so a new route
 //! without documentation fails here), and whose schemas match what the endpoints answer.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a failing test should panic with the value it got
-
-mod common;
 
 use std::collections::BTreeSet;
 
@@ -12,7 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use common::*;
+use crate::common::*;
 
 /// The REST routes' source, read at compile time so an edit to it rebuilds this test.
 const REST_ROUTES_SOURCE: &str = include_str!("../src/rest/mod.rs");
@@ -152,7 +149,7 @@ fn routes_in_source(src: &str) -> BTreeSet<(String, String)> {
     for unsupported in [".nest(", ".route_service(", ".merge(", ".nest_service("] {
         assert!(
             !code.contains(unsupported),
-            "src/rest/mod.rs uses `{unsupported}`: teach tests/openapi.rs to read it"
+            "src/rest/mod.rs uses `{unsupported}`: teach tests/it/openapi.rs to read it"
         );
     }
     let mut routes = BTreeSet::new();
