@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use crate::common::*;
 
 /// The REST routes' source, read at compile time so an edit to it rebuilds this test.
-const REST_ROUTES_SOURCE: &str = include_str!("../src/rest/mod.rs");
+const REST_ROUTES_SOURCE: &str = include_str!("../../src/rest/mod.rs");
 
 const HTTP_METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
