@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::duplicates;
 use crate::evaluate::{codes_of, evaluate, key_string, status_of, Evaluated, FirstSeen};
 use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
-use crate::model::{DryRunReport, FileSummary, MappingView, SheetChoice, SheetSummary};
+use crate::model::{DryRunReport, FileSummary, MappingView, SheetSummary};
 use crate::tally::Tally;
 use crate::{config, rows, ImportError, ImportService};
 
@@ -88,7 +88,7 @@ pub async fn dry_run(
         .await
         .map_err(ImportError::internal)??;
     let mut info = opened.info().clone();
-    let sheet_choice = info.sheet_choice.as_ref().map(SheetChoice::from);
+    let sheet_choice = info.sheet_choice.clone();
     // A failed-rows CSV of ours: its header cells carry the report's `'` like its data
     // cells (see `produce`), and its columns must compare equal to its import's headers.
     let report_csv = matches!(info.format, intake::Format::Csv | intake::Format::Tsv)

@@ -26,48 +26,9 @@ pub struct FileSummary {
     pub total_rows: u64,
 }
 
-/// Why intake read the sheet it read, and which it skipped (mirrors
-/// `intake::SheetChoice`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SheetChoice {
-    pub sheet: String,
-    pub index: usize,
-    /// One or two sentences for the user.
-    pub reason: String,
-    pub skipped: Vec<SkippedSheet>,
-    /// Two or more sheets look like lead lists: the user must confirm or pick the sheet.
-    pub ambiguous: bool,
-    pub lead_sheets: Vec<String>,
-}
-
-/// A sheet intake did not read, and why ("is hidden", "holds 2 lines of text").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkippedSheet {
-    pub name: String,
-    pub index: usize,
-    pub reason: String,
-}
-
-impl From<&intake::SheetChoice> for SheetChoice {
-    fn from(c: &intake::SheetChoice) -> Self {
-        SheetChoice {
-            sheet: c.sheet.clone(),
-            index: c.index,
-            reason: c.reason.clone(),
-            skipped: c
-                .skipped
-                .iter()
-                .map(|s| SkippedSheet {
-                    name: s.name.clone(),
-                    index: s.index,
-                    reason: s.reason.clone(),
-                })
-                .collect(),
-            ambiguous: c.ambiguous,
-            lead_sheets: c.lead_sheets.clone(),
-        }
-    }
-}
+/// Why intake read the sheet it read, and which it skipped: intake's own type, stored and
+/// answered as it is.
+pub use intake::{SheetChoice, SkippedSheet};
 
 /// One sheet of a workbook.
 #[derive(Debug, Clone, Serialize, Deserialize)]

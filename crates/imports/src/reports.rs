@@ -457,6 +457,17 @@ fn current_cell<'a>(layout: &Layout, row: &'a store::imports::StagedRowOut, c: u
     }
 }
 
+/// A buffered CSV writer whose file starts with the UTF-8 BOM, which tells Excel the file
+/// is UTF-8 (it guesses a legacy code page otherwise).
+fn csv_with_bom(
+    out: std::fs::File,
+) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, ImportError> {
+    let mut out = std::io::BufWriter::new(out);
+    out.write_all("\u{feff}".as_bytes())
+        .map_err(ImportError::internal)?;
+    Ok(csv::Writer::from_writer(out))
+}
+
 /// The failed-rows CSV: the report's columns, then every original column under its
 /// original header, so the file can be fixed and uploaded again as a new import.
 fn write_csv_rows(
@@ -464,10 +475,7 @@ fn write_csv_rows(
     layout: &Layout,
     rx: &mut mpsc::Receiver<Vec<store::imports::StagedRowOut>>,
 ) -> Result<(), ImportError> {
-    let mut out = std::io::BufWriter::new(out);
-    out.write_all("\u{feff}".as_bytes())
-        .map_err(ImportError::internal)?;
-    let mut csv = csv::Writer::from_writer(out);
+    let mut csv = csv_with_bom(out)?;
     let header = META_HEADERS.iter().copied().chain(
         layout
             .row_columns
@@ -507,11 +515,7 @@ fn write_csv(
     layout: &Layout,
     rx: &mut mpsc::Receiver<Vec<store::imports::StagedRowOut>>,
 ) -> Result<(), ImportError> {
-    let mut out = std::io::BufWriter::new(out);
-    // The BOM tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
-    out.write_all("\u{feff}".as_bytes())
-        .map_err(ImportError::internal)?;
-    let mut csv = csv::Writer::from_writer(out);
+    let mut csv = csv_with_bom(out)?;
     csv.write_record(ISSUE_HEADERS)
         .map_err(ImportError::internal)?;
     while let Some(batch) = rx.blocking_recv() {

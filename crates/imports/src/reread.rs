@@ -78,7 +78,7 @@ pub async fn preview(
                 index: s.index,
             })
             .collect(),
-        sheet_choice: info.sheet_choice.as_ref().map(SheetChoice::from),
+        sheet_choice: info.sheet_choice.clone(),
         sheet: info.sheet,
         header_row: info.header_row,
         encoding: info.encoding,

@@ -108,11 +108,10 @@ fn inspect_zip(file: File, limits: &Limits, budget: &Budget) -> Result<Container
                 ),
             });
         }
-        if size > limits.zip_ratio_floor_bytes && size / packed.max(1) > limits.max_zip_ratio {
+        if let Some(ratio) = bomb_ratio(size, packed, limits) {
             return Err(IntakeError::ZipBomb {
                 detail: format!(
-                    "entry {name} inflates {}× (limit {}×)",
-                    size / packed.max(1),
+                    "entry {name} inflates {ratio}× (limit {}×)",
                     limits.max_zip_ratio
                 ),
             });
@@ -144,11 +143,10 @@ fn inspect_zip(file: File, limits: &Limits, budget: &Budget) -> Result<Container
         }
     }
     // Many small entries, each under the floor, can still add up to a bomb.
-    if total > limits.zip_ratio_floor_bytes && total / total_packed.max(1) > limits.max_zip_ratio {
+    if let Some(ratio) = bomb_ratio(total, total_packed, limits) {
         return Err(IntakeError::ZipBomb {
             detail: format!(
-                "the entries inflate {}× together (limit {}×)",
-                total / total_packed.max(1),
+                "the entries inflate {ratio}× together (limit {}×)",
                 limits.max_zip_ratio
             ),
         });
@@ -187,6 +185,13 @@ fn inspect_zip(file: File, limits: &Limits, budget: &Budget) -> Result<Container
         format!("a zip archive containing {}", first_names.join(", "))
     };
     Err(IntakeError::UnsupportedFormat { detail })
+}
+
+/// The inflation ratio of `size` bytes packed into `packed`, when it is past the floor
+/// and over the bound (one entry, or all together).
+fn bomb_ratio(size: u64, packed: u64, limits: &Limits) -> Option<u64> {
+    let ratio = size / packed.max(1);
+    (size > limits.zip_ratio_floor_bytes && ratio > limits.max_zip_ratio).then_some(ratio)
 }
 
 /// Inflates entry `i` (raw, not through the zip reader's own size check) and refuses

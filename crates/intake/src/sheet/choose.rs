@@ -5,7 +5,7 @@
 //! Two or more lead-shaped sheets make the choice ambiguous: one is read, and the caller
 //! is told to confirm it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{auto_candidates, Assembler, Job, SheetInfo, Sink, Stop};
 use crate::error::IntakeError;
@@ -21,8 +21,9 @@ const FIELD_CONFIDENCE: f32 = 0.8;
 /// Lead fields a header row must match for the sheet to look like a lead list.
 const LEAD_FIELDS: usize = 2;
 
-/// How intake chose the sheet it read, for the file facts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// How intake chose the sheet it read, for the file facts (stored with the import and
+/// read back, hence `Deserialize`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetChoice {
     /// The sheet read.
     pub sheet: String,
@@ -41,7 +42,7 @@ pub struct SheetChoice {
 }
 
 /// A sheet that was not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedSheet {
     /// The sheet's name.
     pub name: String,
