@@ -180,6 +180,18 @@ mod tests {
     }
 
     #[test]
+    fn without_a_hash_file_beside_the_binary_the_plain_names_are_served() {
+        // The test binary has no hash.txt beside it, like a binary built without cargo-leptos.
+        let mut o = options(Env::PROD);
+        o.hash_files = true;
+        check_hash_file(&mut o);
+        assert!(!o.hash_files);
+        // Off stays off.
+        check_hash_file(&mut o);
+        assert!(!o.hash_files);
+    }
+
+    #[test]
     fn hashed_bundles_are_immutable_and_unhashed_ones_are_revalidated() {
         let mut o = options(Env::PROD);
         assert_eq!(pkg_cache_control(&o), "no-cache");
