@@ -63,5 +63,14 @@ cd end2end
 if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi
-BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test || { echo "--- server log ---"; tail -50 "$LOG"; exit 1; }
+PW_LOG="$CACHE_DIR/e2e-playwright.log"
+# The server log goes first and Playwright's own summary last, so the tail of a failed
+# run (which is what CI shows) names the failing test and its error.
+if ! BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test 2>&1 | tee "$PW_LOG"; then
+  echo "--- server log (last 20 lines of $LOG) ---"
+  tail -20 "$LOG" | cut -c1-300
+  echo "--- Playwright failures ---"
+  sed -n '/^  1) /,$p' "$PW_LOG" | tail -150
+  exit 1
+fi
 say "all tests passed"
