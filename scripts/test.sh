@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-SERVER_CRATES=(-p lead-importer -p store -p auth -p intake -p rules -p imports -p web)
+SERVER_CRATES=(-p lead-importer -p api -p store -p auth -p intake -p rules -p imports -p web)
 E2E_PORT="${E2E_PORT:-3100}"
 E2E_DB="${E2E_DB:-lead_importer_e2e}"
 
@@ -28,7 +28,7 @@ say "clippy: server crates"
 cargo clippy --locked "${SERVER_CRATES[@]}" --all-targets -- -D warnings
 say "clippy: wasm (frontend with web/hydrate, and rules)"
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --locked -p rules --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p rules -p api --target wasm32-unknown-unknown -- -D warnings
 
 say "unit, database and router tests"
 cargo test --locked "${SERVER_CRATES[@]}"

@@ -10,11 +10,9 @@ use axum::Json;
 use futures::StreamExt;
 use serde::Deserialize;
 
-use imports::apply::{ApplyRequest, Wait};
-use imports::corrections::CorrectionResult;
-use imports::model::ImportSummary;
+use api::{ApplyRequest, CorrectionResult, ImportSummary, Invalid, RevertOutcome, RevertRequest};
+use imports::apply::Wait;
 use imports::reports::ReportFormat;
-use imports::revert::{RevertRequest, Reverted};
 use web::server::AppState;
 
 use super::imports::parse_id;
@@ -27,20 +25,29 @@ pub struct WaitQuery {
     wait: bool,
 }
 
-/// A JSON body that may be empty (then every field takes its default).
-fn optional_json<T: serde::de::DeserializeOwned + Default>(
+/// A JSON body that may be empty (then every field takes its default), read by the
+/// request type's own `from_json` so an unknown choice is named by its own code.
+fn optional_json<T: Default>(
     body: &Bytes,
     shape: &str,
+    from_json: fn(serde_json::Value) -> Result<T, Invalid>,
 ) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let invalid_json = |e: &dyn std::fmt::Display| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "request.invalid_json",
             format!("Send a JSON object {shape}: {e}"),
         )
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| invalid_json(&e))?;
+    from_json(value).map_err(|e| match e {
+        Invalid::Json(message) => invalid_json(&message),
+        Invalid::Choice { code, message } => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+        }
     })
 }
 
@@ -55,9 +62,10 @@ pub async fn apply(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
     let id = parse_id(&id)?;
-    let req: ApplyRequest = optional_json(
+    let req = optional_json(
         &body,
         r#"{"mode": "valid_only"|"all", "duplicate_policy": "skip"|"update"|"upsert", "fill_empty_only": bool}"#,
+        ApplyRequest::from_json,
     )?;
     let wait = if query.wait {
         Wait::Finished
@@ -82,11 +90,14 @@ pub async fn revert(
     body: Bytes,
 ) -> Result<Json<ImportSummary>, ApiError> {
     let id = parse_id(&id)?;
-    let req: RevertRequest =
-        optional_json(&body, r#"{"on_conflict": "abort"|"keep"|"overwrite"}"#)?;
+    let req = optional_json(
+        &body,
+        r#"{"on_conflict": "abort"|"keep"|"overwrite"}"#,
+        RevertRequest::from_json,
+    )?;
     match imports::revert::revert(&state.imports, &principal, id, &req).await? {
-        Reverted::Done(summary) => Ok(Json(*summary)),
-        Reverted::Conflicts(found) => {
+        RevertOutcome::Reverted { summary } => Ok(Json(*summary)),
+        RevertOutcome::Conflicts(found) => {
             let mut details = serde_json::Map::new();
             details.insert("total".into(), found.total.into());
             details.insert(

@@ -8,9 +8,10 @@ use axum::Json;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use imports::mapping::ExplicitMapping;
-use imports::model::{DryRunReport, ImportSummary, RowPage};
-use imports::rows::RowQuery;
+use api::{
+    BulkRequest, BulkResult, CellEdit, DryRunReport, EditResult, ExplicitMapping, ImportId,
+    ImportSummary, RowPage, RowQuery,
+};
 use web::server::AppState;
 
 use super::{upload, ApiError, Caller, Query};
@@ -153,43 +154,21 @@ pub async fn summary(
     ))
 }
 
-/// Filters for `GET /api/imports/{id}/rows`.
-#[derive(Debug, Deserialize)]
-pub struct RowsQuery {
-    #[serde(default)]
-    offset: Option<i64>,
-    #[serde(default)]
-    limit: Option<i64>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    field: Option<String>,
-    #[serde(default)]
-    code: Option<String>,
-}
-
-/// `GET /api/imports/{id}/rows?offset=&limit=&status=&field=&code=`.
+/// `GET /api/imports/{id}/rows?offset=&limit=&status=&field=&code=&q=`.
 pub async fn rows(
     State(state): State<AppState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
-    Query(q): Query<RowsQuery>,
+    Query(query): Query<RowQuery>,
 ) -> Result<Json<RowPage>, ApiError> {
     let id = parse_id(&id)?;
-    let query = RowQuery {
-        offset: q.offset.unwrap_or(0),
-        limit: q.limit.unwrap_or(100),
-        status: q.status.filter(|s| !s.is_empty()),
-        field: q.field.filter(|s| !s.is_empty()),
-        code: q.code.filter(|s| !s.is_empty()),
-    };
     Ok(Json(
         imports::rows::page(&state.pool, &principal, id, &query).await?,
     ))
 }
 
 /// A malformed id cannot name an import of anyone's: 404 like any unknown import.
-pub(crate) fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn parse_id(id: &str) -> Result<ImportId, ApiError> {
     id.parse().map_err(|_| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -202,7 +181,7 @@ pub(crate) fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 /// `PATCH /api/imports/{id}/rows` body.
 #[derive(Debug, Deserialize)]
 pub struct EditBody {
-    edits: Vec<imports::edits::CellEdit>,
+    edits: Vec<CellEdit>,
 }
 
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
@@ -223,7 +202,7 @@ pub async fn edit_rows(
     Caller(principal): Caller,
     Path(id): Path<String>,
     body: JsonBody<EditBody>,
-) -> Result<Json<imports::edits::EditResult>, ApiError> {
+) -> Result<Json<EditResult>, ApiError> {
     let id = parse_id(&id)?;
     let body = json_body(body, r#"{"edits": [{"seq", "field", "value"}]}"#)?;
     Ok(Json(
@@ -236,8 +215,8 @@ pub async fn bulk(
     State(state): State<AppState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
-    body: JsonBody<imports::edits::BulkRequest>,
-) -> Result<Json<imports::edits::BulkResult>, ApiError> {
+    body: JsonBody<BulkRequest>,
+) -> Result<Json<BulkResult>, ApiError> {
     let id = parse_id(&id)?;
     let body = json_body(
         body,

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use imports::presets::{PresetInput, PresetView};
+use api::{PresetId, PresetInput, PresetView};
 use web::server::AppState;
 
 use super::{ApiError, Caller};
@@ -47,7 +47,7 @@ pub async fn update(
     Path(id): Path<String>,
     input: JsonBody<PresetInput>,
 ) -> Result<Json<PresetView>, ApiError> {
-    let id = super::imports::parse_id(&id)?;
+    let id = parse_preset_id(&id)?;
     Ok(Json(
         imports::presets::update(&state.pool, &p, id, body(input)?).await?,
     ))
@@ -59,7 +59,18 @@ pub async fn delete(
     Caller(p): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = super::imports::parse_id(&id)?;
+    let id = parse_preset_id(&id)?;
     imports::presets::delete(&state.pool, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A malformed id names no preset: 404 like any unknown one.
+fn parse_preset_id(id: &str) -> Result<PresetId, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "request.not_found",
+            format!("No mapping preset {id}."),
+        )
+    })
 }

@@ -11,8 +11,11 @@ use sqlx::PgPool;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::model::{ApplyInfo, ApplyResult, EarlierImport, ImportSummary, Progress, RevertResult};
 use crate::{ImportError, ImportService};
+use api::{
+    ApplyInfo, ApplyMode, ApplyRequest, ApplyResult, EarlierImport, ImportId, ImportStatus,
+    ImportSummary, Progress, RevertResult,
+};
 
 /// Rows per statement pair (updates, inserts); progress is reported after each chunk.
 const CHUNK_ROWS: i32 = 10_000;
@@ -23,15 +26,6 @@ const MAX_ATTEMPTS: i32 = 3;
 /// Upper bound for the apply transaction's statements (the pool's default is shorter).
 const APPLY_STATEMENT_TIMEOUT: &str = "15min";
 
-/// What the user asks for. Missing fields take the defaults: valid rows only, the
-/// configuration's duplicate policy, overwrite non-empty fields.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ApplyRequest {
-    pub mode: Option<String>,
-    pub duplicate_policy: Option<String>,
-    pub fill_empty_only: Option<bool>,
-}
-
 /// The answer to an apply request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ticket {
@@ -39,26 +33,6 @@ pub enum Ticket {
     Queued(Uuid),
     /// The import was applied before; its first result stands.
     AlreadyApplied,
-}
-
-/// Which rows an apply writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplyMode {
-    /// Rows without errors; error rows stay behind for the report.
-    ValidOnly,
-    /// Every row; refused while error rows remain.
-    All,
-}
-
-impl ApplyMode {
-    /// The API name, as stored with the import.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplyMode::ValidOnly => "valid_only",
-            ApplyMode::All => "all",
-        }
-    }
 }
 
 /// What the apply job was asked to do: written by [`request`] into `jobs.payload`, read
@@ -102,7 +76,7 @@ pub struct Started {
 pub async fn start(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
     req: &ApplyRequest,
     wait: Wait,
 ) -> Result<Started, ImportError> {
@@ -122,7 +96,7 @@ pub async fn start(
         }
     };
     let summary = crate::rows::summary(&svc.pool, principal, import_id).await?;
-    if finished && summary.status == "failed" {
+    if finished && summary.status == ImportStatus::Failed {
         return Err(ImportError::Conflict {
             code: "import.apply_failed",
             message: summary
@@ -140,29 +114,13 @@ pub async fn start(
 pub async fn request(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
     req: &ApplyRequest,
 ) -> Result<Ticket, ImportError> {
     principal.require_member()?;
-    let mode = match req.mode.as_deref().unwrap_or("valid_only") {
-        "valid_only" => ApplyMode::ValidOnly,
-        "all" => ApplyMode::All,
-        other => {
-            return Err(ImportError::invalid(
-                "apply.invalid_mode",
-                format!("Unknown mode “{other}”: use valid_only or all."),
-            ))
-        }
-    };
-    let asked_policy = match req.duplicate_policy.as_deref() {
-        None => None,
-        Some(p) => Some(p.parse::<DuplicatePolicy>().map_err(|_| {
-            ImportError::invalid(
-                "apply.invalid_policy",
-                format!("Unknown duplicate_policy “{p}”: use skip, update or upsert."),
-            )
-        })?),
-    };
+    let import_id = import_id.uuid();
+    let mode = req.mode.unwrap_or_default();
+    let asked_policy = req.duplicate_policy;
     let company_id = principal.company_id;
     let mut tx = svc.pool.begin().await?;
     // The row lock makes the status check and the move to `applying` one step: of two
@@ -170,24 +128,24 @@ pub async fn request(
     let (status, _) = store::apply::lock_status(&mut tx, company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    match status.as_str() {
-        "staged" | "failed" => {}
-        "applied" => return Ok(Ticket::AlreadyApplied),
-        "applying" => {
+    match status.parse().map_err(ImportError::internal)? {
+        ImportStatus::Staged | ImportStatus::Failed => {}
+        ImportStatus::Applied => return Ok(Ticket::AlreadyApplied),
+        ImportStatus::Applying => {
             return Err(ImportError::Conflict {
                 code: "import.apply_in_progress",
                 message: "This import is being applied right now; its progress is on its summary."
                     .into(),
             })
         }
-        "reverted" => {
+        ImportStatus::Reverted => {
             return Err(ImportError::Conflict {
                 code: "import.reverted",
                 message: "This import was reverted. Upload the file again to import it anew."
                     .into(),
             })
         }
-        _ => {
+        ImportStatus::Validating => {
             return Err(ImportError::Conflict {
                 code: "import.not_ready",
                 message: "This import is still being validated; apply it when the dry run is done."
@@ -494,7 +452,7 @@ async fn run_apply(
         0
     };
     let total = u64::try_from(record.total_rows).unwrap_or(0);
-    let stats: crate::model::Stats = serde_json::from_value(record.stats).unwrap_or_default();
+    let stats: api::Stats = serde_json::from_value(record.stats).unwrap_or_default();
     let result = ApplyResult {
         inserted,
         updated,
@@ -557,10 +515,10 @@ pub async fn attach_state(
     summaries: &mut [ImportSummary],
     with_earlier: bool,
 ) -> Result<(), ImportError> {
-    let ids: Vec<Uuid> = summaries.iter().map(|s| s.id).collect();
+    let ids: Vec<Uuid> = summaries.iter().map(|s| s.id.uuid()).collect();
     let states = store::apply::apply_states(pool, company_id, &ids).await?;
     for summary in summaries.iter_mut() {
-        let Some(state) = states.iter().find(|s| s.import_id == summary.id) else {
+        let Some(state) = states.iter().find(|s| s.import_id == summary.id.uuid()) else {
             continue;
         };
         let progress = match (state.progress_done, state.progress_total) {
@@ -571,8 +529,12 @@ pub async fn attach_state(
             _ => None,
         };
         summary.apply = ApplyInfo {
-            mode: state.mode.clone(),
-            duplicate_policy: state.duplicate_policy.clone(),
+            // Stored from these enums by `request`; an unknown name reads as not decided.
+            mode: state.mode.as_deref().and_then(|m| m.parse().ok()),
+            duplicate_policy: state
+                .duplicate_policy
+                .as_deref()
+                .and_then(|p| p.parse().ok()),
             fill_empty_only: state.fill_empty_only,
             progress,
             result: state
@@ -592,10 +554,10 @@ pub async fn attach_state(
         };
         if with_earlier {
             summary.apply.already_imported =
-                store::apply::earlier_apply(pool, company_id, summary.id)
+                store::apply::earlier_apply(pool, company_id, summary.id.uuid())
                     .await?
                     .map(|e| EarlierImport {
-                        import_id: e.import_id,
+                        import_id: ImportId(e.import_id),
                         applied_at: e.applied_at,
                         applied_by: e.applied_by_email,
                     });

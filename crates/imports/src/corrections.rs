@@ -6,11 +6,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use api::{CellEdit, CorrectionResult, ImportId, Stats};
 
-use crate::edits::CellEdit;
-use crate::model::Stats;
 use crate::reports::{current_value, FIX_SHEET, META_HEADERS, ROW_ID_HEADER};
 use crate::{ImportError, ImportService};
 
@@ -19,25 +16,15 @@ const BATCH_ROWS: usize = 2_000;
 /// Cells sent to the edit service per call (its per-request limit).
 const EDITS_PER_CALL: usize = 10_000;
 
-/// What a corrections upload changed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CorrectionResult {
-    /// Rows with at least one changed cell.
-    pub rows_patched: u64,
-    pub cells_changed: u64,
-    /// Report lines whose "Row id" is not a row of this import.
-    pub rows_unknown: u64,
-    pub stats: Stats,
-}
-
 /// Reads a corrected report at `path` and patches the import's rows.
-#[tracing::instrument(skip_all, fields(import = %import_id))]
+#[tracing::instrument(skip_all, fields(import = %id))]
 pub async fn apply_corrections(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     path: &Path,
 ) -> Result<CorrectionResult, ImportError> {
+    let import_id = id.uuid();
     principal.require_member()?;
     let company_id = principal.company_id;
     let record = store::imports::get_import(&svc.pool, company_id, import_id)
@@ -124,7 +111,7 @@ pub async fn apply_corrections(
     let mut rest = edits;
     while !rest.is_empty() {
         let tail = rest.split_off(rest.len().min(EDITS_PER_CALL));
-        let done = crate::edits::edit_cells(svc, principal, import_id, rest).await?;
+        let done = crate::edits::edit_cells(svc, principal, id, rest).await?;
         stats = done.stats;
         rest = tail;
     }

@@ -16,9 +16,9 @@ use uuid::Uuid;
 use crate::duplicates;
 use crate::evaluate::{codes_of, evaluate, key_string, status_of, Evaluated, FirstSeen};
 use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
-use crate::model::{DryRunReport, FileSummary, MappingView, SheetSummary};
 use crate::tally::Tally;
 use crate::{config, rows, ImportError, ImportService};
+use api::{DryRunReport, FileSummary, ImportId, ImportStatus, RowQuery, SheetSummary};
 
 /// Rows validated per chunk handed to the database writer.
 const CHUNK_ROWS: usize = 2_000;
@@ -160,7 +160,7 @@ pub async fn dry_run(
             header_row: i32::try_from(info.header_row).unwrap_or(i32::MAX),
             headers: serde_json::to_value(&info.headers).map_err(ImportError::internal)?,
             mapping: mapping_json,
-            preset_id: mapping.preset_id,
+            preset_id: mapping.preset_id.map(api::PresetId::uuid),
             config_version: active.version,
             file_issues: serde_json::Value::Array(file_issues.clone()),
         },
@@ -189,7 +189,7 @@ pub async fn dry_run(
         import_id,
         i32::try_from(stats.total_rows).unwrap_or(i32::MAX),
         &stats_json,
-        "staged",
+        ImportStatus::Staged.as_str(),
     )
     .await?;
 
@@ -197,10 +197,9 @@ pub async fn dry_run(
     let first_page = rows::page(
         &svc.pool,
         principal,
-        import_id,
-        &rows::RowQuery {
-            offset: 0,
-            limit,
+        ImportId(import_id),
+        &RowQuery {
+            limit: Some(limit),
             ..Default::default()
         },
     )
@@ -229,15 +228,15 @@ pub async fn dry_run(
     // Told now, before anyone applies it a second time.
     let already_imported = store::apply::earlier_apply(&svc.pool, principal.company_id, import_id)
         .await?
-        .map(|e| crate::model::EarlierImport {
-            import_id: e.import_id,
+        .map(|e| api::EarlierImport {
+            import_id: ImportId(e.import_id),
             applied_at: e.applied_at,
             applied_by: e.applied_by_email,
         });
     Ok(DryRunReport {
         already_imported,
-        import_id,
-        status: "staged".into(),
+        import_id: ImportId(import_id),
+        status: ImportStatus::Staged,
         config_version: active.version,
         file: FileSummary {
             name: upload.file_name,
@@ -252,7 +251,7 @@ pub async fn dry_run(
             header_row: info.header_row,
             total_rows: stats.total_rows,
         },
-        mapping: MappingView {
+        mapping: Mapping {
             preset_id: mapping.preset_id,
             preset_name: mapping.preset_name,
             columns: mapping.columns,

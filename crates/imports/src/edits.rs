@@ -10,16 +10,18 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rules::config::DedupeKeyKind;
 use rules::engine::ColumnAnalysis;
 use rules::{ImportConfig, Validator};
-use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::duplicates;
 use crate::evaluate::{evaluate, is_intake_issue, key_string, status_of, FirstSeen};
 use crate::mapping::{ExplicitMapping, Mapping};
-use crate::model::{ImportSummary, RowView, Stats};
 use crate::tally::Tally;
 use crate::{rows, ImportError, ImportService};
+use api::{
+    BulkAction, BulkRequest, BulkResult, CellEdit, EditResult, ImportId, ImportStatus,
+    ImportSummary, RowStatus, Stats,
+};
 
 /// Rows revalidated per batch in whole-import passes.
 const BATCH_ROWS: i64 = 5_000;
@@ -27,55 +29,6 @@ const BATCH_ROWS: i64 = 5_000;
 const UNDO_STEPS: i32 = 100;
 /// The most cells one PATCH may change.
 const MAX_EDITS: usize = 10_000;
-
-/// One cell edit: `value: None` clears the cell.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct CellEdit {
-    pub seq: u32,
-    pub field: String,
-    pub value: Option<String>,
-}
-
-/// The rows an edit touched (edited rows and rows whose duplicate status changed) and the
-/// import's new stats.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EditResult {
-    pub rows: Vec<RowView>,
-    pub stats: Stats,
-}
-
-/// A bulk action on a column or a selection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct BulkRequest {
-    /// `clear_column`, `set_default`, `find_replace`, `apply_fix`, `exclude`, `restore`.
-    pub action: String,
-    pub field: Option<String>,
-    pub value: Option<String>,
-    pub find: Option<String>,
-    pub replace: Option<String>,
-    /// For `apply_fix`: the issue code whose suggested fix is applied.
-    pub code: Option<String>,
-    /// Only these rows; without it, every row (or every row of `status`).
-    pub seqs: Option<Vec<u32>>,
-    /// Only rows with this status (`valid`, `warning`, `error`).
-    pub status: Option<String>,
-    /// Only rows with an issue of this code (the grid's code filter).
-    #[serde(default)]
-    pub filter_code: Option<String>,
-    /// Only rows with an issue on this field (the grid's column filter).
-    #[serde(default)]
-    pub filter_field: Option<String>,
-    /// Only rows with a cell containing this text (the grid's search box).
-    #[serde(default)]
-    pub q: Option<String>,
-}
-
-/// What a bulk action did.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BulkResult {
-    pub affected: u64,
-    pub stats: Stats,
-}
 
 /// The import being changed, with everything needed to revalidate its rows.
 pub(crate) struct Editing {
@@ -134,13 +87,14 @@ struct Checked {
 }
 
 /// Applies cell edits and revalidates the touched rows.
-#[tracing::instrument(skip_all, fields(import = %import_id, edits = edits.len()))]
+#[tracing::instrument(skip_all, fields(import = %id, edits = edits.len()))]
 pub async fn edit_cells(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     edits: Vec<CellEdit>,
 ) -> Result<EditResult, ImportError> {
+    let import_id = id.uuid();
     if edits.is_empty() {
         return Err(ImportError::bad_request("Send at least one edit."));
     }
@@ -195,7 +149,7 @@ pub async fn edit_cells(
     let touched = revalidate_rows(&mut tx, &mut editing, &seqs).await?;
     finish(&mut tx, &editing, None).await?;
     tx.commit().await?;
-    let rows = rows::by_seq(&svc.pool, principal, import_id, &touched).await?;
+    let rows = rows::by_seq(&svc.pool, principal, id, &touched).await?;
     Ok(EditResult {
         rows,
         stats: editing.stats,
@@ -203,24 +157,38 @@ pub async fn edit_cells(
 }
 
 /// Runs a bulk action over a column or a selection, then revalidates the import.
-#[tracing::instrument(skip_all, fields(import = %import_id, action = %req.action))]
+#[tracing::instrument(skip_all, fields(import = %id, action = %req.action.label()))]
 pub async fn bulk(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     req: BulkRequest,
 ) -> Result<BulkResult, ImportError> {
+    let import_id = id.uuid();
     let mut tx = svc.pool.begin().await?;
     let mut editing = open(&mut tx, principal, import_id, None).await?;
     let targets = target_seqs(&mut tx, &editing, &req).await?;
-    let affected = match req.action.as_str() {
-        "exclude" | "restore" => {
-            let excluded = req.action == "exclude";
-            let before = store::imports::row_states(&mut tx, editing.company_id, import_id, &targets).await?;
-            let n = store::imports::set_excluded(&mut tx, editing.company_id, import_id, &targets, excluded).await?;
-            let label = format!("{} of {n} rows", if excluded { "exclusion" } else { "restore" });
+    let affected = match &req.action {
+        BulkAction::Exclude | BulkAction::Restore => {
+            let excluded = req.action == BulkAction::Exclude;
+            let before =
+                store::imports::row_states(&mut tx, editing.company_id, import_id, &targets)
+                    .await?;
+            let n = store::imports::set_excluded(
+                &mut tx,
+                editing.company_id,
+                import_id,
+                &targets,
+                excluded,
+            )
+            .await?;
+            let label = format!(
+                "{} of {n} rows",
+                if excluded { "exclusion" } else { "restore" }
+            );
             record_undo(&mut tx, &editing, "bulk", &label, before).await?;
-            let total = store::imports::count_excluded(&mut tx, editing.company_id, import_id).await?;
+            let total =
+                store::imports::count_excluded(&mut tx, editing.company_id, import_id).await?;
             editing.stats.excluded_rows = u64::try_from(total).unwrap_or(0);
             finish(&mut tx, &editing, None).await?;
             tx.commit().await?;
@@ -229,18 +197,14 @@ pub async fn bulk(
                 stats: editing.stats,
             });
         }
-        "clear_column" | "set_default" | "find_replace" | "apply_fix" => {
-            let (seqs, patches) = bulk_patches(&mut tx, &editing, &req, &targets).await?;
-            let before = store::imports::row_states(&mut tx, editing.company_id, import_id, &seqs).await?;
-            store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patches).await?;
-            record_undo(&mut tx, &editing, "bulk", &bulk_label(&req), before).await?;
+        action => {
+            let (seqs, patches) = bulk_patches(&mut tx, &editing, action, &targets).await?;
+            let before =
+                store::imports::row_states(&mut tx, editing.company_id, import_id, &seqs).await?;
+            store::imports::merge_edits(&mut tx, editing.company_id, import_id, &seqs, &patches)
+                .await?;
+            record_undo(&mut tx, &editing, "bulk", &action.label(), before).await?;
             seqs.len() as u64
-        }
-        other => {
-            return Err(ImportError::bad_request(format!(
-                    "Unknown bulk action “{other}”: use clear_column, set_default, find_replace, apply_fix, exclude or restore."
-                ),
-            ))
         }
     };
     if affected > 0 {
@@ -255,20 +219,20 @@ pub async fn bulk(
 }
 
 /// Applies a new mapping and re-runs the dry run on the staged cells (edits are kept).
-#[tracing::instrument(skip_all, fields(import = %import_id))]
+#[tracing::instrument(skip_all, fields(import = %id))]
 pub async fn remap(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     mapping: ExplicitMapping,
 ) -> Result<ImportSummary, ImportError> {
     let mut tx = svc.pool.begin().await?;
-    let mut editing = open(&mut tx, principal, import_id, Some(&mapping)).await?;
+    let mut editing = open(&mut tx, principal, id.uuid(), Some(&mapping)).await?;
     revalidate_all(&mut tx, &mut editing).await?;
     let new_mapping = serde_json::to_value(&editing.mapping).map_err(ImportError::internal)?;
     finish(&mut tx, &editing, Some(&new_mapping)).await?;
     tx.commit().await?;
-    rows::summary(&svc.pool, principal, import_id).await
+    rows::summary(&svc.pool, principal, id).await
 }
 
 /// Locks the import, checks it can still change, and compiles its configuration version
@@ -283,7 +247,8 @@ pub(crate) async fn open(
     let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    if !matches!(record.status.as_str(), "staged" | "failed") {
+    let status: ImportStatus = record.status.parse().map_err(ImportError::internal)?;
+    if !status.is_editable() {
         return Err(ImportError::Conflict {
             code: "import.not_editable",
             message: format!(
@@ -490,30 +455,24 @@ async fn target_seqs(
     editing: &Editing,
     req: &BulkRequest,
 ) -> Result<Vec<i32>, ImportError> {
-    if let Some(seqs) = &req.seqs {
+    let selection = &req.selection;
+    if let Some(seqs) = &selection.seqs {
         return Ok(seqs.iter().filter_map(|s| i32::try_from(*s).ok()).collect());
     }
-    if let Some(status) = req.status.as_deref() {
-        if !matches!(status, "valid" | "warning" | "error") {
-            return Err(ImportError::bad_request(format!(
-                "Unknown status “{status}”: use valid, warning or error."
-            )));
-        }
-    }
-    let code = if req.action == "apply_fix" {
-        req.code.as_deref()
-    } else {
-        req.filter_code.as_deref()
+    // A fix is applied where its code is; otherwise the grid's code filter selects.
+    let code = match &req.action {
+        BulkAction::ApplyFix { code, .. } => Some(code.as_str()),
+        _ => selection.filter_code.as_deref(),
     };
     Ok(store::imports::seqs_matching(
         conn,
         editing.company_id,
         editing.import_id,
         &store::imports::RowFilter {
-            status: req.status.as_deref(),
-            field: req.filter_field.as_deref(),
+            status: selection.status.map(RowStatus::as_str),
+            field: selection.filter_field.as_deref(),
             code,
-            q: req.q.as_deref(),
+            q: selection.q.as_deref(),
         },
     )
     .await?)
@@ -523,19 +482,11 @@ async fn target_seqs(
 async fn bulk_patches(
     conn: &mut PgConnection,
     editing: &Editing,
-    req: &BulkRequest,
+    action: &BulkAction,
     targets: &[i32],
 ) -> Result<(Vec<i32>, Vec<serde_json::Value>), ImportError> {
-    let need = |v: &Option<String>, name: &str| {
-        v.clone().ok_or_else(|| {
-            ImportError::bad_request(format!("The {} action needs “{name}”.", req.action))
-        })
-    };
-    let field = match req.action.as_str() {
-        "apply_fix" => req.field.clone(),
-        _ => Some(need(&req.field, "field")?),
-    };
-    let field_index = match &field {
+    let field = action.field();
+    let field_index = match field {
         Some(f) => Some(editing.validator.field_index(f).ok_or_else(|| {
             ImportError::invalid(
                 "mapping.unknown_field",
@@ -544,21 +495,7 @@ async fn bulk_patches(
         })?),
         None => None,
     };
-    let code = if req.action == "apply_fix" {
-        Some(need(&req.code, "code")?)
-    } else {
-        None
-    };
-    let (find, replace, default) = match req.action.as_str() {
-        "find_replace" => (
-            Some(need(&req.find, "find")?),
-            req.replace.clone().unwrap_or_default(),
-            None,
-        ),
-        "set_default" => (None, String::new(), Some(need(&req.value, "value")?)),
-        _ => (None, String::new(), None),
-    };
-    if find.as_deref() == Some("") {
+    if matches!(action, BulkAction::FindReplace { find, .. } if find.is_empty()) {
         return Err(ImportError::bad_request("“find” must not be empty."));
     }
     let mut seqs = Vec::new();
@@ -568,41 +505,32 @@ async fn bulk_patches(
             store::imports::rows_by_seq(&mut *conn, editing.company_id, editing.import_id, chunk)
                 .await?;
         for row in &rows {
-            let current = field_index.and_then(|i| {
-                editing
-                    .values(row)
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .map(str::to_owned)
-            });
+            let current = field_index.and_then(|i| editing.values(row).get(i).copied().flatten());
             let mut patch = serde_json::Map::new();
-            match req.action.as_str() {
-                "clear_column" if current.as_deref().is_some_and(|v| !v.is_empty()) => {
-                    patch.insert(field.clone().unwrap_or_default(), serde_json::Value::Null);
+            let field = || field.unwrap_or_default().to_owned();
+            match action {
+                BulkAction::ClearColumn { .. } if current.is_some_and(|v| !v.is_empty()) => {
+                    patch.insert(field(), serde_json::Value::Null);
                 }
-                "set_default" if current.as_deref().is_none_or(|v| v.trim().is_empty()) => {
-                    patch.insert(field.clone().unwrap_or_default(), default.clone().into());
+                BulkAction::SetDefault { value, .. }
+                    if current.is_none_or(|v| v.trim().is_empty()) =>
+                {
+                    patch.insert(field(), value.clone().into());
                 }
-                "find_replace" => {
-                    if let (Some(v), Some(f)) = (&current, &find) {
-                        if v.contains(f.as_str()) {
-                            patch.insert(
-                                field.clone().unwrap_or_default(),
-                                v.replace(f.as_str(), &replace).into(),
-                            );
-                        }
+                BulkAction::FindReplace { find, replace, .. } => {
+                    if let Some(v) = current.filter(|v| v.contains(find.as_str())) {
+                        patch.insert(field(), v.replace(find.as_str(), replace).into());
                     }
                 }
-                "apply_fix" => {
+                BulkAction::ApplyFix { code, field: only } => {
                     for issue in issues_of(row) {
-                        if issue["code"].as_str() != code.as_deref() {
+                        if issue["code"].as_str() != Some(code.as_str()) {
                             continue;
                         }
                         let Some(issue_field) = issue["field"].as_str() else {
                             continue;
                         };
-                        if field.as_deref().is_some_and(|f| f != issue_field) {
+                        if only.as_deref().is_some_and(|f| f != issue_field) {
                             continue;
                         }
                         let Some(fix) = issue.get("fix").filter(|f| !f.is_null()) else {
@@ -660,18 +588,6 @@ async fn record_undo(
     )
     .await?;
     Ok(())
-}
-
-/// What a bulk action is called in the undo history.
-fn bulk_label(req: &BulkRequest) -> String {
-    let field = req.field.as_deref().unwrap_or("all fields");
-    match req.action.as_str() {
-        "clear_column" => format!("clearing {field}"),
-        "set_default" => format!("default for {field}"),
-        "find_replace" => format!("find and replace in {field}"),
-        "apply_fix" => format!("fix for {}", req.code.as_deref().unwrap_or("issues")),
-        other => other.replace('_', " "),
-    }
 }
 
 /// Adds (`sign` 1) or removes (`sign` -1) one row's contribution to the stats.

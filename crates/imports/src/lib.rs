@@ -14,7 +14,6 @@ pub mod error;
 mod evaluate;
 pub mod files;
 pub mod mapping;
-pub mod model;
 pub mod presets;
 pub mod reports;
 pub mod reread;

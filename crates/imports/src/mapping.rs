@@ -4,63 +4,15 @@
 //! engine's suggestions. Whatever the origin, no two columns end up on one field, and a
 //! report's own columns ("Row id", "Problems", …) are never mapped unless the caller says so.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rules::{ImportConfig, MatchReason};
-use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::ImportError;
 
-/// How one column is mapped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ColumnMapping {
-    /// 0-based column index.
-    pub index: usize,
-    pub header: String,
-    /// The field key, or `None` when the column is ignored.
-    pub field: Option<String>,
-    /// 0..=1.
-    pub confidence: f32,
-    /// Why: "exact", "label", "synonym (de)", "similar to …", "preset …", "chosen", "no match".
-    pub reason: String,
-}
-
-/// The mapping of a whole file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Mapping {
-    /// The preset that provided it, if one did.
-    pub preset_id: Option<Uuid>,
-    pub preset_name: Option<String>,
-    pub columns: Vec<ColumnMapping>,
-}
-
-/// A mapping given as `{header: field}` (a `null` or empty field ignores the column).
-pub type ExplicitMapping = BTreeMap<String, Option<String>>;
-
-impl Mapping {
-    /// For each field of `fields` (the validator's order), the column that feeds it.
-    pub fn columns_for(&self, fields: &[rules::config::FieldSpec]) -> Vec<Option<usize>> {
-        let by_field: HashMap<&str, usize> = self
-            .columns
-            .iter()
-            .filter_map(|c| c.field.as_deref().map(|f| (f, c.index)))
-            .collect();
-        fields
-            .iter()
-            .map(|f| by_field.get(f.key.as_str()).copied())
-            .collect()
-    }
-
-    /// The mapping as `{header: field}`, the shape presets store.
-    pub fn as_explicit(&self) -> ExplicitMapping {
-        self.columns
-            .iter()
-            .map(|c| (c.header.clone(), c.field.clone()))
-            .collect()
-    }
-}
+pub use api::{ColumnMapping, ExplicitMapping, Mapping};
 
 /// Where a mapping should come from.
 #[derive(Debug, Clone, Default)]
@@ -389,7 +341,7 @@ fn apply_explicit(
         })
         .collect();
     Ok(Mapping {
-        preset_id,
+        preset_id: preset_id.map(api::PresetId),
         preset_name,
         columns,
     })

@@ -1,60 +1,30 @@
 //! Mapping presets as a service: save, list, change and delete. Company-wide presets are
 //! for admins to manage; anyone may keep presets of their own.
 
-use serde::{Deserialize, Serialize};
+use api::{PresetId, PresetInput, PresetScope, PresetView};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::mapping::ExplicitMapping;
 use crate::ImportError;
 
-/// A preset to save.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PresetInput {
-    pub name: String,
-    /// The partner or system the files come from; presets are found again by it.
-    #[serde(default)]
-    pub source: String,
-    /// `user` (default) or `company`.
-    #[serde(default)]
-    pub scope: Option<String>,
-    /// `{header: field}`; `null` ignores a column.
-    pub mapping: ExplicitMapping,
-    /// The file's headers in order, to recognise the same layout later. Without them the
-    /// preset applies to every file of its source.
-    #[serde(default)]
-    pub headers: Option<Vec<String>>,
-}
-
-/// A preset as the API shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PresetView {
-    pub id: Uuid,
-    pub name: String,
-    pub source: String,
-    pub scope: String,
-    pub fingerprint: String,
-    pub mapping: serde_json::Value,
-    pub usage_count: i32,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub last_used_at: Option<time::OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub updated_at: time::OffsetDateTime,
-}
-
-impl From<store::presets::Preset> for PresetView {
-    fn from(p: store::presets::Preset) -> Self {
-        PresetView {
-            id: p.id,
-            name: p.name,
-            source: p.source_key,
-            scope: p.scope,
-            fingerprint: p.fingerprint,
-            mapping: p.mapping,
-            usage_count: p.usage_count,
-            last_used_at: p.last_used_at,
-            updated_at: p.updated_at,
-        }
+/// A stored preset as the API shows it.
+fn view(p: store::presets::Preset) -> PresetView {
+    PresetView {
+        id: PresetId(p.id),
+        name: p.name,
+        source: p.source_key,
+        // The table's CHECK allows `user` and `company` only.
+        scope: if p.scope == PresetScope::Company.as_str() {
+            PresetScope::Company
+        } else {
+            PresetScope::User
+        },
+        fingerprint: p.fingerprint,
+        // Written from an `ExplicitMapping` by `check`.
+        mapping: serde_json::from_value(p.mapping).unwrap_or_default(),
+        usage_count: p.usage_count,
+        last_used_at: p.last_used_at,
+        updated_at: p.updated_at,
     }
 }
 
@@ -65,7 +35,7 @@ pub async fn list(
 ) -> Result<Vec<PresetView>, ImportError> {
     principal.require_member()?;
     let rows = store::presets::list_visible(pool, principal.company_id, principal.user_id).await?;
-    Ok(rows.into_iter().map(PresetView::from).collect())
+    Ok(rows.into_iter().map(view).collect())
 }
 
 /// Saves a new preset.
@@ -82,25 +52,24 @@ pub async fn create(
         &checked.store_input(&input),
     )
     .await;
-    result
-        .map(PresetView::from)
-        .map_err(|e| name_conflict(e, &input.name))
+    result.map(view).map_err(|e| name_conflict(e, &input.name))
 }
 
 /// Replaces a preset; only its owner (or an admin, for company presets) may.
 pub async fn update(
     pool: &PgPool,
     principal: &auth::Principal,
-    id: Uuid,
+    id: PresetId,
     input: PresetInput,
 ) -> Result<PresetView, ImportError> {
+    let id = id.uuid();
     editable(pool, principal, id).await?;
     let checked = check(principal, &input)?;
     let result =
         store::presets::update(pool, principal.company_id, id, &checked.store_input(&input)).await;
     result
         .map_err(|e| name_conflict(e, &input.name))?
-        .map(PresetView::from)
+        .map(view)
         .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))
 }
 
@@ -108,8 +77,9 @@ pub async fn update(
 pub async fn delete(
     pool: &PgPool,
     principal: &auth::Principal,
-    id: Uuid,
+    id: PresetId,
 ) -> Result<(), ImportError> {
+    let id = id.uuid();
     editable(pool, principal, id).await?;
     store::presets::delete(pool, principal.company_id, id).await?;
     Ok(())
@@ -160,20 +130,16 @@ fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, Im
             "A preset needs at least one column in its mapping.",
         ));
     }
-    let (scope, owner_id) = match input.scope.as_deref().unwrap_or("user") {
-        "user" => ("user", Some(principal.user_id)),
-        "company" => {
+    let scope = input.scope.unwrap_or_default();
+    let owner_id = match scope {
+        PresetScope::User => Some(principal.user_id),
+        PresetScope::Company => {
             principal.require_admin().map_err(|_| {
                 ImportError::Forbidden(
                     "Only company admins can save presets for the whole company.".into(),
                 )
             })?;
-            ("company", None)
-        }
-        other => {
-            return Err(ImportError::bad_request(format!(
-                "Unknown scope “{other}”: use user or company."
-            )))
+            None
         }
     };
     let fingerprint = input
@@ -182,7 +148,7 @@ fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, Im
         .map(rules::header_fingerprint)
         .unwrap_or_default();
     Ok(Checked {
-        scope,
+        scope: scope.as_str(),
         owner_id,
         fingerprint,
         mapping: serde_json::to_value(&input.mapping).map_err(ImportError::internal)?,
@@ -198,7 +164,7 @@ async fn editable(
     let preset = store::presets::get_visible(pool, principal.company_id, principal.user_id, id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))?;
-    if preset.scope == "company" {
+    if preset.scope == PresetScope::Company.as_str() {
         principal.require_admin().map_err(|_| {
             ImportError::Forbidden("Only company admins can change company presets.".into())
         })?;

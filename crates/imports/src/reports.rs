@@ -268,14 +268,15 @@ impl std::fmt::Debug for Download {
 
 /// The import's error report: the one stored when it was applied, or one generated from
 /// its current rows. The download is audited.
-#[tracing::instrument(skip_all, fields(import = %import_id, report = format.key_name()))]
+#[tracing::instrument(skip_all, fields(import = %id, report = format.key_name()))]
 pub async fn download(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: api::ImportId,
     format: ReportFormat,
 ) -> Result<Download, ImportError> {
     principal.require_member()?;
+    let import_id = id.uuid();
     let company_id = principal.company_id;
     let record = store::imports::get_import(&svc.pool, company_id, import_id)
         .await?

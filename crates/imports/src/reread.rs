@@ -5,49 +5,16 @@
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::{DryRunReport, SheetChoice, SheetSummary};
 use crate::{dry_run, DryRunOptions, ImportError, ImportService, Upload};
-
-/// One row of the file as read, before any header was chosen.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PreviewRow {
-    /// 1-based source row, as a spreadsheet program shows it.
-    pub row: u32,
-    pub cells: Vec<String>,
-}
-
-/// The first rows of a file (or of one sheet) and what intake detected.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FilePreview {
-    pub sheets: Vec<SheetSummary>,
-    pub sheet: Option<String>,
-    /// How intake chose the sheet, when no sheet was asked for.
-    #[serde(default)]
-    pub sheet_choice: Option<SheetChoice>,
-    pub header_row: u32,
-    pub encoding: Option<String>,
-    pub delimiter: Option<String>,
-    pub rows: Vec<PreviewRow>,
-}
-
-/// What the user chose instead of intake's detection; `None` keeps detection.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Overrides {
-    pub sheet: Option<String>,
-    pub header_row: Option<u32>,
-    pub encoding: Option<String>,
-    /// One character, or `tab`.
-    pub delimiter: Option<String>,
-}
+use api::{DryRunReport, FilePreview, ImportId, Overrides, PreviewRow, SheetSummary};
 
 /// The first rows of the import's file as read with `overrides` (header row aside).
 pub async fn preview(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
     overrides: Overrides,
 ) -> Result<FilePreview, ImportError> {
     let (record, file) = kept_file(svc, principal, import_id).await?;
@@ -100,7 +67,7 @@ pub async fn preview(
 pub async fn reread(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
     overrides: Overrides,
 ) -> Result<DryRunReport, ImportError> {
     let delimiter = delimiter_byte(overrides.delimiter.as_deref())?;
@@ -139,10 +106,10 @@ impl Drop for TempCopy {
 async fn kept_file(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
 ) -> Result<(store::imports::ImportRecord, TempCopy), ImportError> {
     principal.require_member()?;
-    let record = store::imports::get_import(&svc.pool, principal.company_id, import_id)
+    let record = store::imports::get_import(&svc.pool, principal.company_id, import_id.uuid())
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
     if record.storage_key.is_empty() {

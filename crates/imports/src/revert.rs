@@ -2,86 +2,42 @@
 //! the leads it updated get their before-image back. A lead changed since the import is
 //! never overwritten silently: the revert lists the conflicts and waits for a decision.
 
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use api::{
+    Conflicts, FieldChange, ImportId, ImportStatus, LeadAction, LeadId, RevertChoice,
+    RevertConflict, RevertOutcome, RevertRequest, RevertResult,
+};
 
-use crate::model::{ImportSummary, RevertResult};
 use crate::{ImportError, ImportService};
 
 /// Conflicts listed in one answer at most (the total is always given).
 const MAX_LISTED_CONFLICTS: i64 = 100;
 
-/// What to do with leads changed since the import.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RevertRequest {
-    /// `abort` (the default: list the conflicts, change nothing), `keep` (revert the rest
-    /// and leave changed leads as they are) or `overwrite` (revert them too).
-    pub on_conflict: Option<String>,
-}
-
-/// A lead changed since the import, field by field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RevertConflict {
-    pub lead_id: Uuid,
-    /// `created` or `updated`: what the import did to it.
-    pub action: String,
-    pub email: Option<String>,
-    pub fields: Vec<FieldChange>,
-}
-
-/// One field whose value moved since the import.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub field: String,
-    /// As the import left it.
-    pub imported: serde_json::Value,
-    /// As it is now.
-    pub current: serde_json::Value,
-}
-
-/// The conflicts that stopped a revert.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Conflicts {
-    pub total: u64,
-    pub conflicts: Vec<RevertConflict>,
-}
-
-/// How a revert request ended.
-#[derive(Debug, Clone)]
-pub enum Reverted {
-    Done(Box<ImportSummary>),
-    Conflicts(Conflicts),
-}
-
 /// Reverts an applied import (a reverted one answers its summary again).
-#[tracing::instrument(skip_all, fields(import = %import_id))]
+#[tracing::instrument(skip_all, fields(import = %id))]
 pub async fn revert(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     req: &RevertRequest,
-) -> Result<Reverted, ImportError> {
+) -> Result<RevertOutcome, ImportError> {
     principal.require_member()?;
-    let on_conflict = req.on_conflict.as_deref().unwrap_or("abort");
-    if !matches!(on_conflict, "abort" | "keep" | "overwrite") {
-        return Err(ImportError::invalid(
-            "revert.invalid_choice",
-            format!("Unknown on_conflict “{on_conflict}”: use abort, keep or overwrite."),
-        ));
-    }
+    let import_id = id.uuid();
+    let on_conflict = req.on_conflict.unwrap_or_default();
     let company_id = principal.company_id;
     let mut tx = svc.pool.begin().await?;
     let (status, _) = store::apply::lock_status(&mut tx, company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
-    match status.as_str() {
-        "applied" => {}
-        "reverted" => {
+    match status.parse().map_err(ImportError::internal)? {
+        ImportStatus::Applied => {}
+        ImportStatus::Reverted => {
             drop(tx);
-            let summary = crate::rows::summary(&svc.pool, principal, import_id).await?;
-            return Ok(Reverted::Done(Box::new(summary)));
+            let summary = crate::rows::summary(&svc.pool, principal, id).await?;
+            return Ok(RevertOutcome::Reverted {
+                summary: Box::new(summary),
+            });
         }
-        "applying" => {
+        ImportStatus::Applying => {
             return Err(ImportError::Conflict {
                 code: "import.apply_in_progress",
                 message: "This import is being applied; revert it when it is done.".into(),
@@ -103,15 +59,19 @@ pub async fn revert(
     let (total, found) =
         store::apply::revert_conflicts(&mut tx, company_id, import_id, MAX_LISTED_CONFLICTS)
             .await?;
-    if total > 0 && on_conflict == "abort" {
-        return Ok(Reverted::Conflicts(Conflicts {
+    if total > 0 && on_conflict == RevertChoice::Abort {
+        return Ok(RevertOutcome::Conflicts(Conflicts {
             total: u64::try_from(total).unwrap_or(0),
             conflicts: found.into_iter().map(describe).collect(),
         }));
     }
-    let counts =
-        store::apply::revert_changes(&mut tx, company_id, import_id, on_conflict == "overwrite")
-            .await?;
+    let counts = store::apply::revert_changes(
+        &mut tx,
+        company_id,
+        import_id,
+        on_conflict == RevertChoice::Overwrite,
+    )
+    .await?;
     let result = RevertResult {
         removed: counts.removed,
         restored: counts.restored,
@@ -149,8 +109,10 @@ pub async fn revert(
         kept = result.kept,
         "[ImportTelemetry] import reverted"
     );
-    let summary = crate::rows::summary(&svc.pool, principal, import_id).await?;
-    Ok(Reverted::Done(Box::new(summary)))
+    let summary = crate::rows::summary(&svc.pool, principal, id).await?;
+    Ok(RevertOutcome::Reverted {
+        summary: Box::new(summary),
+    })
 }
 
 /// The fields of a conflicting lead that differ from what the import left.
@@ -168,8 +130,13 @@ fn describe(c: store::apply::Conflict) -> RevertConflict {
         })
         .collect();
     RevertConflict {
-        lead_id: c.lead_id,
-        action: c.action,
+        lead_id: LeadId(c.lead_id),
+        // The table's CHECK allows `created` and `updated` only.
+        action: if c.action == "created" {
+            LeadAction::Created
+        } else {
+            LeadAction::Updated
+        },
         email: current
             .get("email")
             .and_then(|v| v.as_str())

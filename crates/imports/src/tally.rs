@@ -1,7 +1,7 @@
 //! Running totals of a pass over all rows of an import (the dry run, a re-mapping, a bulk
 //! action): counts by status and code and the first issues of each level.
 
-use crate::model::Stats;
+use api::Stats;
 
 /// Row-level issues of each level kept for the inline answer.
 pub(crate) const INLINE_ISSUES: usize = 1_000;

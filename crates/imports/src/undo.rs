@@ -2,32 +2,12 @@
 //! change as the touched rows' states (edits, excluded flag) before and after; stepping back
 //! or forward writes one side back and revalidates, exactly as the change itself did.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::edits::{finish, open, revalidate_all, revalidate_rows};
-use crate::model::Stats;
 use crate::{ImportError, ImportService};
-
-/// What undo and redo would do next.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UndoState {
-    /// The change undo would revert, e.g. "edit of email".
-    pub undo: Option<String>,
-    /// The change redo would re-apply.
-    pub redo: Option<String>,
-}
-
-/// The answer of an undo or redo: what was stepped over, the rows it touched, the stats
-/// after revalidation and what comes next.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UndoResult {
-    pub label: String,
-    pub seqs: Vec<u32>,
-    pub stats: Stats,
-    pub state: UndoState,
-}
+use api::{ImportId, UndoResult, UndoState};
 
 /// One row of a recorded step.
 #[derive(Debug, Deserialize)]
@@ -49,10 +29,11 @@ struct Side {
 pub async fn state(
     pool: &PgPool,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
 ) -> Result<UndoState, ImportError> {
     principal.require_member()?;
-    let (undo, redo) = store::imports::undo_labels(pool, principal.company_id, import_id).await?;
+    let (undo, redo) =
+        store::imports::undo_labels(pool, principal.company_id, import_id.uuid()).await?;
     Ok(UndoState { undo, redo })
 }
 
@@ -61,7 +42,7 @@ pub async fn state(
 pub async fn undo(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
 ) -> Result<UndoResult, ImportError> {
     step(svc, principal, import_id, Direction::Undo).await
 }
@@ -71,7 +52,7 @@ pub async fn undo(
 pub async fn redo(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    import_id: ImportId,
 ) -> Result<UndoResult, ImportError> {
     step(svc, principal, import_id, Direction::Redo).await
 }
@@ -85,9 +66,10 @@ enum Direction {
 async fn step(
     svc: &ImportService,
     principal: &auth::Principal,
-    import_id: Uuid,
+    id: ImportId,
     direction: Direction,
 ) -> Result<UndoResult, ImportError> {
+    let import_id = id.uuid();
     let mut tx = svc.pool.begin().await?;
     // Locks the import, so an undo never interleaves with an edit.
     let mut editing = open(&mut tx, principal, import_id, None).await?;

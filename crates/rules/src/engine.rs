@@ -31,6 +31,40 @@ pub enum RowStatus {
     Empty,
 }
 
+impl RowStatus {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Valid => "valid",
+            RowStatus::Warning => "warning",
+            RowStatus::Error => "error",
+            RowStatus::Empty => "empty",
+        }
+    }
+}
+
+impl std::fmt::Display for RowStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RowStatus {
+    type Err = String;
+    /// `valid`, `warning`, `error` or `empty`; anything else names the choices.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            RowStatus::Valid,
+            RowStatus::Warning,
+            RowStatus::Error,
+            RowStatus::Empty,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+        .ok_or_else(|| format!("unknown row status “{s}”: use valid, warning or error"))
+    }
+}
+
 /// The result of validating one row. Clean values are borrowed from the input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowOutcome<'a> {

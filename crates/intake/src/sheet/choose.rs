@@ -5,8 +5,6 @@
 //! Two or more lead-shaped sheets make the choice ambiguous: one is read, and the caller
 //! is told to confirm it.
 
-use serde::{Deserialize, Serialize};
-
 use super::{auto_candidates, Assembler, Job, SheetInfo, Sink, Stop};
 use crate::error::IntakeError;
 use crate::header;
@@ -21,37 +19,9 @@ const FIELD_CONFIDENCE: f32 = 0.8;
 /// Lead fields a header row must match for the sheet to look like a lead list.
 const LEAD_FIELDS: usize = 2;
 
-/// How intake chose the sheet it read, for the file facts (stored with the import and
-/// read back, hence `Deserialize`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SheetChoice {
-    /// The sheet read.
-    pub sheet: String,
-    /// Its 0-based position in the workbook.
-    pub index: usize,
-    /// Why, in a sentence, e.g. "The first sheet “Read me” holds 2 lines of text;
-    /// “Leads” has a header row matching 4 lead fields (Email, Phone, Company) and 50+
-    /// rows below it."
-    pub reason: String,
-    /// Every other sheet and why it was not read, in workbook order.
-    pub skipped: Vec<SkippedSheet>,
-    /// Two or more sheets look like lead lists: the user must confirm or pick the sheet.
-    pub ambiguous: bool,
-    /// The sheets that look like lead lists, in workbook order.
-    pub lead_sheets: Vec<String>,
-}
-
-/// A sheet that was not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkippedSheet {
-    /// The sheet's name.
-    pub name: String,
-    /// Its 0-based position in the workbook.
-    pub index: usize,
-    /// Why it was not read, as a phrase after the name ("is hidden", "is empty",
-    /// "holds 2 lines of text").
-    pub reason: String,
-}
+/// How intake chose the sheet, and which it skipped: the contract's own types, since the
+/// choice is stored with the import and shown as it is.
+pub use api::{SheetChoice, SkippedSheet};
 
 /// What a sheet's first rows look like, best last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

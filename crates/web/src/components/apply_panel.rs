@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::model::{ApplyResultView, ImportSummaryView, RevertOutcomeView};
+use crate::model::{
+    short_time, ApplyMode, ApplyResult, Conflicts, DuplicatePolicy, ImportId, ImportStatus,
+    ImportSummary, RevertOutcome,
+};
 use crate::server_fns::{get_import, ApplyImport, RevertImport};
 
 /// How often the panel asks for progress while an import is being applied.
@@ -17,24 +20,24 @@ const POLL_MS: u64 = 700;
 /// moves (applied, reverted), so the page around the panel can reload what it shows.
 #[component]
 pub fn ApplyPanel(
-    summary: ImportSummaryView,
-    #[prop(optional, into)] decision: Option<Signal<(String, String)>>,
-    #[prop(optional)] on_status: Option<Callback<String>>,
+    summary: ImportSummary,
+    #[prop(optional, into)] decision: Option<Signal<(ApplyMode, DuplicatePolicy)>>,
+    #[prop(optional)] on_status: Option<Callback<ImportStatus>>,
 ) -> impl IntoView {
-    let first_status = summary.status.clone();
+    let first_status = summary.status;
     let current = RwSignal::new(summary);
     if let Some(on_status) = on_status {
         Effect::new(move |_| {
-            let status = current.with(|s| s.status.clone());
-            if status != first_status && status != "applying" {
+            let status = current.with(|s| s.status);
+            if status != first_status && status != ImportStatus::Applying {
                 on_status.run(status);
             }
         });
     }
-    let id = current.with_untracked(|s| s.id.clone());
+    let id = current.with_untracked(|s| s.id);
     let apply = ServerAction::<ApplyImport>::new();
     let revert = ServerAction::<RevertImport>::new();
-    let conflicts: RwSignal<Option<RevertOutcomeView>> = RwSignal::new(None);
+    let conflicts: RwSignal<Option<Conflicts>> = RwSignal::new(None);
 
     // Answers of the actions replace the summary (or show the revert conflicts).
     Effect::new(move |_| {
@@ -44,29 +47,26 @@ pub fn ApplyPanel(
     });
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = revert.value().get() {
-            match outcome.summary.clone() {
-                Some(summary) => {
+            match outcome {
+                RevertOutcome::Reverted { summary } => {
                     conflicts.set(None);
-                    current.set(summary);
+                    current.set(*summary);
                 }
-                None => conflicts.set(Some(outcome)),
+                RevertOutcome::Conflicts(found) => conflicts.set(Some(found)),
             }
         }
     });
     // While applying, poll the summary (effects run only in the browser).
     {
-        let id = id.clone();
         Effect::new(move |_| {
-            if current.with(|s| s.status != "applying") {
+            if current.with(|s| s.status != ImportStatus::Applying) {
                 return;
             }
-            let id = id.clone();
             let handle = set_interval_with_handle(
                 move || {
-                    let id = id.clone();
                     leptos::task::spawn_local(async move {
-                        if let Ok(fresh) = get_import(id).await {
-                            if fresh.status != "applying"
+                        if let Ok(fresh) = get_import(id.to_string()).await {
+                            if fresh.status != ImportStatus::Applying
                                 || current
                                     .with_untracked(|s| s.apply.progress != fresh.apply.progress)
                             {
@@ -103,17 +103,21 @@ pub fn ApplyPanel(
             <h2 id="apply-heading">"Import"</h2>
             {move || {
                 let s = current.get();
-                match s.status.as_str() {
-                    "staged" | "failed" => apply_form(&s, apply, decision).into_any(),
-                    "applying" => progress_view(&s).into_any(),
-                    "applied" => applied_view(&s, revert).into_any(),
-                    "reverted" => reverted_view(&s).into_any(),
-                    _ => view! { <p class="muted">"The dry run is still running."</p> }.into_any(),
+                match s.status {
+                    ImportStatus::Staged | ImportStatus::Failed => {
+                        apply_form(&s, apply, decision).into_any()
+                    }
+                    ImportStatus::Applying => progress_view(&s).into_any(),
+                    ImportStatus::Applied => applied_view(&s, revert).into_any(),
+                    ImportStatus::Reverted => reverted_view(&s).into_any(),
+                    ImportStatus::Validating => {
+                        view! { <p class="muted">"The dry run is still running."</p> }.into_any()
+                    }
                 }
             }}
             {apply_error}
             {revert_error}
-            {move || conflicts.get().map(|c| conflict_view(&id, c, revert))}
+            {move || conflicts.get().map(|c| conflict_view(id, c, revert))}
             {move || report_links(&current.get())}
         </section>
     }
@@ -121,19 +125,15 @@ pub fn ApplyPanel(
 
 /// The decision form: what to import and what to do with existing leads.
 fn apply_form(
-    s: &ImportSummaryView,
+    s: &ImportSummary,
     apply: ServerAction<ApplyImport>,
-    decision: Option<Signal<(String, String)>>,
+    decision: Option<Signal<(ApplyMode, DuplicatePolicy)>>,
 ) -> impl IntoView {
     let stats = &s.stats;
     let importable = stats
         .total_rows
         .saturating_sub(stats.error_rows + stats.empty_rows + stats.excluded_rows);
-    let policy = s
-        .apply
-        .duplicate_policy
-        .clone()
-        .unwrap_or_else(|| "skip".into());
+    let policy = s.apply.duplicate_policy.unwrap_or_default();
     let failure = s.apply.failure.clone().map(|f| {
         view! {
             <p class="error-note" role="alert">
@@ -144,12 +144,7 @@ fn apply_form(
     });
     let earlier = s.apply.already_imported.clone().map(|e| {
         let who = e.applied_by.unwrap_or_else(|| "someone".into());
-        let when = e
-            .applied_at
-            .replacen('T', " ", 1)
-            .chars()
-            .take(16)
-            .collect::<String>();
+        let when = short_time(e.applied_at);
         view! {
             <p class="notice" role="status">
                 "This file was already imported with the same mapping and rules on " {when}
@@ -159,11 +154,11 @@ fn apply_form(
             </p>
         }
     });
-    let checked = move |value: &str| policy == value;
+    let checked = move |value: DuplicatePolicy| policy == value;
     let has_errors = stats.error_rows > 0;
     let in_db = stats.duplicate_in_db;
     let fill_empty_only = s.apply.fill_empty_only;
-    let id = s.id.clone();
+    let id = s.id.to_string();
     view! {
         {failure}
         {earlier}
@@ -171,8 +166,8 @@ fn apply_form(
             <input type="hidden" name="id" value=id/>
             {match decision {
                 Some(d) => view! {
-                    <input type="hidden" name="mode" value=move || d.get().0/>
-                    <input type="hidden" name="duplicate_policy" value=move || d.get().1/>
+                    <input type="hidden" name="mode" value=move || d.get().0.as_str()/>
+                    <input type="hidden" name="duplicate_policy" value=move || d.get().1.as_str()/>
                     <label class="choice">
                         <input type="checkbox" name="fill_empty_only" value="on" checked=fill_empty_only/>
                         " When updating existing leads, only fill fields that are empty"
@@ -193,15 +188,15 @@ fn apply_form(
                     <fieldset>
                         <legend>"Leads that already exist (" {in_db} " in this file)"</legend>
                         <label>
-                            <input type="radio" name="duplicate_policy" value="skip" checked=checked("skip")/>
+                            <input type="radio" name="duplicate_policy" value="skip" checked=checked(DuplicatePolicy::Skip)/>
                             " Skip them: only create new leads"
                         </label>
                         <label>
-                            <input type="radio" name="duplicate_policy" value="update" checked=checked("update")/>
+                            <input type="radio" name="duplicate_policy" value="update" checked=checked(DuplicatePolicy::Update)/>
                             " Update them: create nothing new"
                         </label>
                         <label>
-                            <input type="radio" name="duplicate_policy" value="upsert" checked=checked("upsert")/>
+                            <input type="radio" name="duplicate_policy" value="upsert" checked=checked(DuplicatePolicy::Upsert)/>
                             " Update them and create new leads"
                         </label>
                         <label>
@@ -219,7 +214,7 @@ fn apply_form(
 }
 
 /// The progress bar while applying.
-fn progress_view(s: &ImportSummaryView) -> impl IntoView {
+fn progress_view(s: &ImportSummary) -> impl IntoView {
     let p = s.apply.progress.unwrap_or_default();
     view! {
         <div class="apply-progress" role="status" aria-live="polite">
@@ -233,11 +228,11 @@ fn progress_view(s: &ImportSummaryView) -> impl IntoView {
 }
 
 /// The result of an applied import and the revert button.
-fn applied_view(s: &ImportSummaryView, revert: ServerAction<RevertImport>) -> impl IntoView {
+fn applied_view(s: &ImportSummary, revert: ServerAction<RevertImport>) -> impl IntoView {
     let r = s.apply.result.unwrap_or_default();
     let who = s.apply.applied_by.clone().unwrap_or_default();
-    let when = short_time(s.apply.applied_at.as_deref());
-    let id = s.id.clone();
+    let when = s.apply.applied_at.map(short_time).unwrap_or_default();
+    let id = s.id.to_string();
     view! {
         <p class="success-note" role="status">"Imported " {when} " by " {who} "."</p>
         {result_list(r)}
@@ -252,7 +247,7 @@ fn applied_view(s: &ImportSummaryView, revert: ServerAction<RevertImport>) -> im
     }
 }
 
-fn result_list(r: ApplyResultView) -> impl IntoView {
+fn result_list(r: ApplyResult) -> impl IntoView {
     view! {
         <dl class="result-counts" aria-label="Import result">
             <div><dt>"Created"</dt><dd>{r.inserted}</dd></div>
@@ -268,10 +263,10 @@ fn result_list(r: ApplyResultView) -> impl IntoView {
 }
 
 /// What a revert did.
-fn reverted_view(s: &ImportSummaryView) -> impl IntoView {
+fn reverted_view(s: &ImportSummary) -> impl IntoView {
     let r = s.apply.revert_result.unwrap_or_default();
     let who = s.apply.reverted_by.clone().unwrap_or_default();
-    let when = short_time(s.apply.reverted_at.as_deref());
+    let when = s.apply.reverted_at.map(short_time).unwrap_or_default();
     view! {
         <p class="notice" role="status">"Reverted " {when} " by " {who} "."</p>
         <dl class="result-counts" aria-label="Revert result">
@@ -284,12 +279,8 @@ fn reverted_view(s: &ImportSummaryView) -> impl IntoView {
 }
 
 /// Leads changed since the import, and the two ways to go on.
-fn conflict_view(
-    id: &str,
-    c: RevertOutcomeView,
-    revert: ServerAction<RevertImport>,
-) -> impl IntoView {
-    let id = id.to_owned();
+fn conflict_view(id: ImportId, c: Conflicts, revert: ServerAction<RevertImport>) -> impl IntoView {
+    let id = id.to_string();
     let id2 = id.clone();
     let rows = c
         .conflicts
@@ -303,8 +294,8 @@ fn conflict_view(
                 .join("; ");
             view! {
                 <li>
-                    <strong>{lead.email.unwrap_or_else(|| lead.lead_id.clone())}</strong>
-                    " (" {lead.action} " by the import) — " {fields}
+                    <strong>{lead.email.unwrap_or_else(|| lead.lead_id.to_string())}</strong>
+                    " (" {lead_action(lead.action)} " by the import) — " {fields}
                 </li>
             }
         })
@@ -312,7 +303,7 @@ fn conflict_view(
     view! {
         <section class="revert-conflicts" role="region" aria-label="Revert conflicts">
             <p role="alert">
-                {c.conflicts_total} " lead(s) were changed after this import. Nothing was reverted yet."
+                {c.total} " lead(s) were changed after this import. Nothing was reverted yet."
             </p>
             <ul>{rows}</ul>
             <div class="actions">
@@ -334,7 +325,7 @@ fn conflict_view(
 /// Download links for the error reports (the import's rows with issues): the workbook,
 /// the failed rows as CSV (every original column; fix and upload as a new file) and the
 /// issue list as CSV.
-fn report_links(s: &ImportSummaryView) -> impl IntoView {
+fn report_links(s: &ImportSummary) -> impl IntoView {
     let with_issues = s.stats.error_rows + s.stats.warning_rows;
     (with_issues > 0).then(|| {
         view! {
@@ -362,8 +353,10 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
-/// `2024-05-01 14:03` from an RFC 3339 time.
-fn short_time(t: Option<&str>) -> String {
-    t.map(|t| t.replacen('T', " ", 1).chars().take(16).collect())
-        .unwrap_or_default()
+/// What the import did to a lead, as the conflict list says it.
+fn lead_action(action: crate::model::LeadAction) -> &'static str {
+    match action {
+        crate::model::LeadAction::Created => "created",
+        crate::model::LeadAction::Updated => "updated",
+    }
 }

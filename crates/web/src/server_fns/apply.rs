@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{ImportSummaryView, RevertOutcomeView};
+use crate::model::{ApplyMode, DuplicatePolicy, ImportSummary, RevertChoice, RevertOutcome};
 
 /// Starts applying an import: `mode` `valid_only` | `all`, `duplicate_policy` `skip` |
 /// `update` | `upsert`; `fill_empty_only` is a checkbox (present = on). Answers the
@@ -13,15 +13,15 @@ use crate::model::{ImportSummaryView, RevertOutcomeView};
 #[server(prefix = "/api/fn", endpoint = "imports/apply")]
 pub async fn apply_import(
     id: String,
-    mode: String,
-    duplicate_policy: String,
+    mode: ApplyMode,
+    duplicate_policy: DuplicatePolicy,
     fill_empty_only: Option<String>,
-) -> Result<ImportSummaryView, AppError> {
+) -> Result<ImportSummary, AppError> {
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = super::imports::parse_id(&id)?;
-    let request = ::imports::apply::ApplyRequest {
+    let request = crate::model::ApplyRequest {
         mode: Some(mode),
         duplicate_policy: Some(duplicate_policy),
         fill_empty_only: Some(fill_empty_only.is_some_and(|v| v != "false")),
@@ -35,30 +35,22 @@ pub async fn apply_import(
         ::imports::apply::Wait::Queued,
     )
     .await?;
-    super::imports::mirror(started.summary)
+    Ok(started.summary)
 }
 
 /// Reverts an applied import. `on_conflict`: `abort` (list leads changed since), `keep`
 /// or `overwrite`.
 #[server(prefix = "/api/fn", endpoint = "imports/revert")]
-pub async fn revert_import(id: String, on_conflict: String) -> Result<RevertOutcomeView, AppError> {
+pub async fn revert_import(
+    id: String,
+    on_conflict: RevertChoice,
+) -> Result<RevertOutcome, AppError> {
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = super::imports::parse_id(&id)?;
-    let request = ::imports::revert::RevertRequest {
+    let request = crate::model::RevertRequest {
         on_conflict: Some(on_conflict),
     };
-    match ::imports::revert::revert(&state.imports, &principal, id, &request).await? {
-        ::imports::revert::Reverted::Done(summary) => Ok(RevertOutcomeView {
-            summary: Some(super::imports::mirror(*summary)?),
-            conflicts_total: 0,
-            conflicts: Vec::new(),
-        }),
-        ::imports::revert::Reverted::Conflicts(found) => Ok(RevertOutcomeView {
-            summary: None,
-            conflicts_total: found.total,
-            conflicts: super::imports::mirror(found.conflicts)?,
-        }),
-    }
+    Ok(::imports::revert::revert(&state.imports, &principal, id, &request).await?)
 }

@@ -5,10 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{
-    BulkRequestView, BulkResultView, CellEditView, EditResultView, ImportConfigView,
-    UndoResultView, UndoStateView,
-};
+use crate::model::{BulkRequest, BulkResult, CellEdit, EditResult, ImportConfigView, UndoResult};
 
 /// The configuration version the import was checked with, and the date orders its dry run
 /// decided, so the browser validates edits exactly as the server will.
@@ -40,70 +37,55 @@ pub async fn import_config(import_id: String) -> Result<ImportConfigView, AppErr
 
 /// Cell edits, revalidated on the server; answers the touched rows and the new counts.
 #[server(prefix = "/api/fn", endpoint = "imports/edit", input = Json)]
-pub async fn edit_cells(
-    import_id: String,
-    edits: Vec<CellEditView>,
-) -> Result<EditResultView, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn edit_cells(import_id: String, edits: Vec<CellEdit>) -> Result<EditResult, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    let edits = edits
-        .into_iter()
-        .map(|e| ::imports::edits::CellEdit {
-            seq: e.seq,
-            field: e.field,
-            value: e.value,
-        })
-        .collect();
-    mirror(::imports::edits::edit_cells(&state.imports, &principal, id, edits).await?)
+    Ok(::imports::edits::edit_cells(&state.imports, &principal, id, edits).await?)
 }
 
 /// A bulk action on a column or the filtered selection.
 #[server(prefix = "/api/fn", endpoint = "imports/bulk", input = Json)]
-pub async fn bulk_action(
-    import_id: String,
-    request: BulkRequestView,
-) -> Result<BulkResultView, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn bulk_action(import_id: String, request: BulkRequest) -> Result<BulkResult, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    let request: ::imports::edits::BulkRequest = mirror(request)?;
-    mirror(::imports::edits::bulk(&state.imports, &principal, id, request).await?)
+    Ok(::imports::edits::bulk(&state.imports, &principal, id, request).await?)
 }
 
 /// What undo and redo would do next.
 #[server(prefix = "/api/fn", endpoint = "imports/undo-state")]
-pub async fn undo_state(import_id: String) -> Result<UndoStateView, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn undo_state(import_id: String) -> Result<crate::model::UndoState, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    mirror(::imports::undo::state(&state.pool, &principal, id).await?)
+    Ok(::imports::undo::state(&state.pool, &principal, id).await?)
 }
 
 /// Reverts the newest edit or bulk action.
 #[server(prefix = "/api/fn", endpoint = "imports/undo")]
-pub async fn undo(import_id: String) -> Result<UndoResultView, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn undo(import_id: String) -> Result<UndoResult, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    mirror(::imports::undo::undo(&state.imports, &principal, id).await?)
+    Ok(::imports::undo::undo(&state.imports, &principal, id).await?)
 }
 
 /// Re-applies the last undone change.
 #[server(prefix = "/api/fn", endpoint = "imports/redo")]
-pub async fn redo(import_id: String) -> Result<UndoResultView, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn redo(import_id: String) -> Result<UndoResult, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    mirror(::imports::undo::redo(&state.imports, &principal, id).await?)
+    Ok(::imports::undo::redo(&state.imports, &principal, id).await?)
 }

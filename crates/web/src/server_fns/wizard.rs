@@ -5,34 +5,30 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{
-    ExplicitMappingView, FilePreviewView, ImportSummaryView, OverridesView, PresetInputView,
-};
+use crate::model::{ExplicitMapping, ImportSummary, Overrides, PresetInput};
 
 /// The first rows of the import's file (of `overrides.sheet`, if given), as read.
 #[server(prefix = "/api/fn", endpoint = "imports/preview", input = Json)]
 pub async fn file_preview(
     import_id: String,
-    overrides: OverridesView,
-) -> Result<FilePreviewView, AppError> {
-    use super::imports::{mirror, parse_id};
+    overrides: Overrides,
+) -> Result<crate::model::FilePreview, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    let overrides: ::imports::reread::Overrides = mirror(overrides)?;
-    mirror(::imports::reread::preview(&state.imports, &principal, id, overrides).await?)
+    Ok(::imports::reread::preview(&state.imports, &principal, id, overrides).await?)
 }
 
 /// Reads the kept file again with the overrides, as a new import; answers its id.
 #[server(prefix = "/api/fn", endpoint = "imports/reread", input = Json)]
-pub async fn reread_file(import_id: String, overrides: OverridesView) -> Result<String, AppError> {
-    use super::imports::{mirror, parse_id};
+pub async fn reread_file(import_id: String, overrides: Overrides) -> Result<String, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    let overrides: ::imports::reread::Overrides = mirror(overrides)?;
     let report = ::imports::reread::reread(&state.imports, &principal, id, overrides).await?;
     Ok(report.import_id.to_string())
 }
@@ -41,25 +37,23 @@ pub async fn reread_file(import_id: String, overrides: OverridesView) -> Result<
 #[server(prefix = "/api/fn", endpoint = "imports/remap", input = Json)]
 pub async fn remap_import(
     import_id: String,
-    mapping: ExplicitMappingView,
-) -> Result<ImportSummaryView, AppError> {
-    use super::imports::{mirror, parse_id};
+    mapping: ExplicitMapping,
+) -> Result<ImportSummary, AppError> {
+    use super::imports::parse_id;
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
     let id = parse_id(&import_id)?;
-    mirror(::imports::edits::remap(&state.imports, &principal, id, mapping).await?)
+    Ok(::imports::edits::remap(&state.imports, &principal, id, mapping).await?)
 }
 
 /// Saves a mapping as a preset for its source (for the user, or for the company); answers
 /// the preset's name.
 #[server(prefix = "/api/fn", endpoint = "presets/save", input = Json)]
-pub async fn save_preset(input: PresetInputView) -> Result<String, AppError> {
-    use super::imports::mirror;
+pub async fn save_preset(input: PresetInput) -> Result<String, AppError> {
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
-    let input: ::imports::presets::PresetInput = mirror(input)?;
     let saved = ::imports::presets::create(&state.pool, &principal, input).await?;
     Ok(saved.name)
 }

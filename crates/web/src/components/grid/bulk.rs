@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::ErrorNote;
-use crate::model::{BulkRequestView, RowsQuery};
+use crate::model::{BulkAction, BulkRequest, RowQuery, Selection};
 use crate::server_fns::{bulk_action, redo, undo};
 
 use super::cell::GridColumn;
@@ -59,7 +59,7 @@ pub fn BulkBar(
     queue: EditQueue,
     columns: Vec<GridColumn>,
     /// The current filter (the selection "rows matching the filter").
-    query: RowsQuery,
+    query: RowQuery,
     /// Issue codes present in the import, for "apply the fix for a code".
     codes: Vec<String>,
     message: RwSignal<Option<Result<String, String>>>,
@@ -84,31 +84,37 @@ pub fn BulkBar(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let a = action.get_untracked();
-        let mut request = BulkRequestView {
-            action: a.clone(),
-            ..BulkRequestView::default()
+        let field = field.get_untracked();
+        let action = match action.get_untracked().as_str() {
+            "clear_column" => BulkAction::ClearColumn { field },
+            "find_replace" => BulkAction::FindReplace {
+                field,
+                find: find.get_untracked(),
+                replace: replace.get_untracked(),
+            },
+            "apply_fix" => BulkAction::ApplyFix {
+                code: code.get_untracked(),
+                field: None,
+            },
+            "exclude" => BulkAction::Exclude,
+            "restore" => BulkAction::Restore,
+            _ => BulkAction::SetDefault {
+                field,
+                value: value.get_untracked(),
+            },
         };
-        match a.as_str() {
-            "clear_column" => request.field = Some(field.get_untracked()),
-            "set_default" => {
-                request.field = Some(field.get_untracked());
-                request.value = Some(value.get_untracked());
+        let selection = if scope_filtered.get_untracked() {
+            Selection {
+                seqs: None,
+                status: query.status,
+                filter_code: query.code.clone(),
+                filter_field: query.field.clone(),
+                q: query.q.clone(),
             }
-            "find_replace" => {
-                request.field = Some(field.get_untracked());
-                request.find = Some(find.get_untracked());
-                request.replace = Some(replace.get_untracked());
-            }
-            "apply_fix" => request.code = Some(code.get_untracked()),
-            _ => {}
-        }
-        if scope_filtered.get_untracked() {
-            request.status = query.status.clone();
-            request.filter_code = query.code.clone();
-            request.filter_field = query.field.clone();
-            request.q = query.q.clone();
-        }
+        } else {
+            Selection::default()
+        };
+        let request = BulkRequest { action, selection };
         let id = queue.import_id.get_untracked();
         busy.set(true);
         message.set(None);

@@ -3,7 +3,7 @@
 //! the staged row) and how it is drawn, with `aria-invalid` and `aria-describedby`
 //! pointing at its messages for screen readers.
 
-use crate::model::{IssueView, RowView};
+use crate::model::{Issue, Level, RowView};
 
 use super::store::LocalCell;
 
@@ -56,7 +56,7 @@ pub struct CellState {
     /// The original cell of the file.
     pub original: String,
     pub status: CellStatus,
-    pub issues: Vec<IssueView>,
+    pub issues: Vec<Issue>,
     /// Checked in the browser; the server has not answered yet.
     pub unconfirmed: bool,
 }
@@ -99,9 +99,9 @@ pub fn cell_state(row: &RowView, column: &GridColumn, local: Option<&LocalCell>)
             (text, raw, issues, false, edited.is_some())
         }
     };
-    let status = if issues.iter().any(|i| i.level == "error") {
+    let status = if issues.iter().any(|i| i.level == Level::Error) {
         CellStatus::Error
-    } else if issues.iter().any(|i| i.level == "warning") {
+    } else if issues.iter().any(|i| i.level == Level::Warning) {
         CellStatus::Warning
     } else if is_edit {
         CellStatus::Fixed
@@ -124,12 +124,12 @@ mod tests {
 
     use super::*;
 
-    fn issue(field: &str, level: &str) -> IssueView {
-        IssueView {
+    fn issue(field: &str, level: &str) -> Issue {
+        Issue {
             row: 3,
             field: Some(field.into()),
-            code: "cell.email_invalid".into(),
-            level: level.into(),
+            code: serde_json::from_value(serde_json::json!("cell.email_invalid")).unwrap(),
+            level: serde_json::from_value(serde_json::json!(level)).unwrap(),
             value: None,
             normalized: None,
             message: "Not an email address.".into(),
@@ -142,7 +142,7 @@ mod tests {
         RowView {
             row: 3,
             seq: 2,
-            status: "error".into(),
+            status: crate::model::RowStatus::Error,
             original: BTreeMap::from([("Mail".to_owned(), serde_json::json!(" not-an-email "))]),
             normalized: BTreeMap::new(),
             edits: BTreeMap::new(),

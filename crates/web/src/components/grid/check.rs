@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rules::engine::ColumnAnalysis;
 use rules::Validator;
 
-use crate::model::{ColumnMappingView, ImportConfigView, IssueView, RowView};
+use crate::model::{ColumnMapping, ImportConfigView, Issue, RowView};
 
 /// A compiled validator and how the import's columns feed its fields.
 #[derive(Debug)]
@@ -23,12 +23,12 @@ pub struct BrowserCheck {
 pub struct RowVerdict {
     /// Issues by field key (row-level issues under `None` are dropped: the server's
     /// duplicate checks need the whole import).
-    pub issues: Vec<IssueView>,
+    pub issues: Vec<Issue>,
 }
 
 impl RowVerdict {
     /// The issues of one field.
-    pub fn for_field(&self, field: &str) -> Vec<IssueView> {
+    pub fn for_field(&self, field: &str) -> Vec<Issue> {
         self.issues
             .iter()
             .filter(|i| i.field.as_deref() == Some(field))
@@ -39,7 +39,7 @@ impl RowVerdict {
 
 impl BrowserCheck {
     /// Compiles the import's configuration with its mapping.
-    pub fn new(config: &ImportConfigView, columns: &[ColumnMappingView]) -> Result<Self, String> {
+    pub fn new(config: &ImportConfigView, columns: &[ColumnMapping]) -> Result<Self, String> {
         let mut validator =
             Validator::new(&config.config).map_err(|e| format!("configuration: {e:?}"))?;
         // The server stages without `cell.normalized` notes; the grid must match it.
@@ -126,11 +126,7 @@ impl BrowserCheck {
             .issues
             .iter()
             .filter(|i| i.field.is_some())
-            .filter_map(|i| {
-                serde_json::to_value(i)
-                    .ok()
-                    .and_then(|v| serde_json::from_value(v).ok())
-            })
+            .cloned()
             .collect();
         RowVerdict { issues }
     }
@@ -139,6 +135,8 @@ impl BrowserCheck {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
+
+    use crate::model::RowStatus;
 
     use super::*;
 
@@ -149,14 +147,14 @@ mod tests {
             date_columns: Vec::new(),
         };
         let columns = vec![
-            ColumnMappingView {
+            ColumnMapping {
                 index: 0,
                 header: "Mail".into(),
                 field: Some("email".into()),
                 confidence: 1.0,
                 reason: "exact".into(),
             },
-            ColumnMappingView {
+            ColumnMapping {
                 index: 1,
                 header: "Name".into(),
                 field: Some("last_name".into()),
@@ -167,7 +165,7 @@ mod tests {
         let row = RowView {
             row: 3,
             seq: 1,
-            status: "error".into(),
+            status: RowStatus::Error,
             original: BTreeMap::from([
                 ("Mail".to_owned(), serde_json::json!("not-an-email")),
                 ("Name".to_owned(), serde_json::json!("Broken")),
@@ -185,8 +183,8 @@ mod tests {
         let (check, row) = setup();
         let before = check.check(&row, &HashMap::new()).for_field("email");
         assert_eq!(before.len(), 1);
-        assert_eq!(before[0].code, "cell.email_invalid");
-        assert_eq!(before[0].level, "error");
+        assert_eq!(before[0].code.as_str(), "cell.email_invalid");
+        assert_eq!(before[0].level.as_str(), "error");
         let fixed = HashMap::from([("email".to_owned(), Some("bob@example.com".to_owned()))]);
         assert!(check.check(&row, &fixed).for_field("email").is_empty());
     }

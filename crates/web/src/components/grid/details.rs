@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{BulkRequestView, IssueView};
+use crate::model::{BulkAction, BulkRequest, Issue, Selection};
 use crate::server_fns::bulk_action;
 
 use super::cell::{cell_state, CellStatus};
@@ -29,10 +29,16 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
         let id = queue.import_id.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let request = BulkRequestView {
-                action: if exclude { "exclude" } else { "restore" }.to_owned(),
-                seqs: Some(vec![seq]),
-                ..BulkRequestView::default()
+            let request = BulkRequest {
+                action: if exclude {
+                    BulkAction::Exclude
+                } else {
+                    BulkAction::Restore
+                },
+                selection: Selection {
+                    seqs: Some(vec![seq]),
+                    ..Selection::default()
+                },
             };
             if let Ok(result) = bulk_action(id, request).await {
                 queue.stats.set(result.stats);
@@ -50,7 +56,7 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
                 Some((row, column, state)) => {
                     let seq = row.seq;
                     let excluded = row.excluded;
-                    let other: Vec<IssueView> = row
+                    let other: Vec<Issue> = row
                         .issues
                         .iter()
                         .filter(|i| i.field.as_deref() != Some(column.field.as_str()))
@@ -96,14 +102,14 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
 }
 
 #[component]
-fn IssueList(issues: Vec<IssueView>, row: crate::model::RowView, ctx: GridCtx) -> impl IntoView {
+fn IssueList(issues: Vec<Issue>, row: crate::model::RowView, ctx: GridCtx) -> impl IntoView {
     if issues.is_empty() {
         return ().into_any();
     }
     view! {
         <ul class="issues details-issues">
             {issues.into_iter().map(|issue| {
-                let level = issue.level.clone();
+                let level = issue.level;
                 let fix = issue.fix.clone().zip(issue.field.clone());
                 let row = row.clone();
                 view! {
@@ -111,7 +117,7 @@ fn IssueList(issues: Vec<IssueView>, row: crate::model::RowView, ctx: GridCtx) -
                         <span class="visually-hidden">{format!("{level}: ")}</span>
                         {issue.message.clone()}
                         {issue.hint.clone().map(|h| view! { <span class="hint">" " {h}</span> })}
-                        " " <code class="issue-code">{issue.code.clone()}</code>
+                        " " <code class="issue-code">{issue.code.as_str()}</code>
                         {fix.map(|(fix, field)| {
                             let value = fix.value.clone();
                             view! {

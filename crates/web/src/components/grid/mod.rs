@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
-use crate::model::{RowView, RowsQuery};
+use crate::model::{Level, RowQuery, RowStatus, RowView};
 use crate::server_fns::import_rows;
 
 pub use bulk::{undo_redo as undo_redo_public, BulkBar};
@@ -123,7 +123,7 @@ impl GridCtx {
 pub fn Grid(
     queue: EditQueue,
     columns: Vec<GridColumn>,
-    query: RowsQuery,
+    query: RowQuery,
     /// Undo and redo, for Ctrl+Z and Ctrl+Y.
     on_undo: Callback<()>,
     on_redo: Callback<()>,
@@ -167,13 +167,13 @@ pub fn Grid(
             requested.update_value(|r| {
                 r.insert(page);
             });
-            let q = RowsQuery {
-                offset: page * PAGE_ROWS,
-                limit: PAGE_ROWS,
+            let q = RowQuery {
+                offset: Some(page * PAGE_ROWS),
+                limit: Some(PAGE_ROWS),
                 ..fetch_query.clone()
             };
             leptos::task::spawn_local(async move {
-                let answer = import_rows(q).await;
+                let answer = import_rows(queue.import_id.get_untracked(), q).await;
                 if queue.refresh.get_untracked() != generation {
                     return;
                 }
@@ -376,11 +376,12 @@ fn GridRow(ctx: GridCtx, index: i64) -> impl IntoView {
             })
         })
     };
-    let status = move || row.with(|r| r.as_ref().map(|r| r.status.clone()).unwrap_or_default());
+    // `None` while the row's page is loading.
+    let status = move || row.with(|r| r.as_ref().map(|r| r.status));
     let cols = ctx.col_count();
     view! {
         <div role="row" aria-rowindex=index + 2
-            class=move || format!("grid-row row-{}", status())
+            class=move || format!("grid-row row-{}", status().map_or("", RowStatus::as_str))
             class:excluded=move || row.with(|r| r.as_ref().is_some_and(|r| r.excluded))
             style=format!("transform: translateY({}px)", index as f64 * ROW_HEIGHT)>
             <div role="rowheader" aria-colindex="1" class="gc rowno">
@@ -389,12 +390,13 @@ fn GridRow(ctx: GridCtx, index: i64) -> impl IntoView {
             <div role="gridcell" aria-colindex="2" class="gc status">
                 {move || {
                     let s = status();
-                    let (mark, label) = match s.as_str() {
-                        "error" => ("✕", "Error"),
-                        "warning" => ("!", "Warning"),
-                        "valid" => ("✓", "Valid"),
-                        _ => ("", "…"),
+                    let (mark, label) = match s {
+                        Some(RowStatus::Error) => ("✕", "Error"),
+                        Some(RowStatus::Warning) => ("!", "Warning"),
+                        Some(RowStatus::Valid) => ("✓", "Valid"),
+                        Some(RowStatus::Empty) | None => ("", "…"),
                     };
+                    let s = s.map_or("", RowStatus::as_str);
                     let excluded = row.with(|r| r.as_ref().is_some_and(|r| r.excluded));
                     view! {
                         <span class=format!("badge status-{s}")>
@@ -526,7 +528,7 @@ fn GridCell(ctx: GridCtx, index: i64, col: i64, row: Memo<Option<RowView>>) -> i
                         let messages = s
                             .issues
                             .iter()
-                            .map(|i| format!("{}: {}", level_word(&i.level), i.message))
+                            .map(|i| format!("{}: {}", level_word(i.level), i.message))
                             .collect::<Vec<_>>()
                             .join(" ");
                         let fixed = (s.status == CellStatus::Fixed).then_some("Fixed.");
@@ -542,10 +544,10 @@ fn GridCell(ctx: GridCtx, index: i64, col: i64, row: Memo<Option<RowView>>) -> i
     }
 }
 
-fn level_word(level: &str) -> &'static str {
+fn level_word(level: Level) -> &'static str {
     match level {
-        "error" => "Error",
-        "warning" => "Warning",
-        _ => "Note",
+        Level::Error => "Error",
+        Level::Warning => "Warning",
+        Level::Info => "Note",
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::model::{CellEditView, ImportStats, IssueView, RowView, UndoStateView};
+use crate::model::{CellEdit, Issue, RowView, Stats, UndoState};
 use crate::server_fns::{edit_cells, undo_state};
 
 use super::check::BrowserCheck;
@@ -24,7 +24,7 @@ const MAX_BATCH: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalCell {
     pub value: Option<String>,
-    pub issues: Vec<IssueView>,
+    pub issues: Vec<Issue>,
 }
 
 /// Where the queue is.
@@ -53,8 +53,8 @@ pub struct EditQueue {
     pub pending: RwSignal<BTreeMap<CellKey, Option<String>>>,
     /// Rows as the server last answered them, newer than any page.
     pub fresh: RwSignal<HashMap<u32, RowView>>,
-    pub stats: RwSignal<ImportStats>,
-    pub undo: RwSignal<UndoStateView>,
+    pub stats: RwSignal<Stats>,
+    pub undo: RwSignal<UndoState>,
     pub save: RwSignal<SaveState>,
     /// Bumped when rows changed on the server in ways the grid cannot patch (undo, bulk):
     /// the grid drops its pages and fetches them again.
@@ -67,14 +67,14 @@ pub struct EditQueue {
 }
 
 impl EditQueue {
-    pub fn new(import_id: String, stats: RwSignal<ImportStats>) -> Self {
+    pub fn new(import_id: String, stats: RwSignal<Stats>) -> Self {
         EditQueue {
             import_id: RwSignal::new(import_id),
             local: RwSignal::new(HashMap::new()),
             pending: RwSignal::new(BTreeMap::new()),
             fresh: RwSignal::new(HashMap::new()),
             stats,
-            undo: RwSignal::new(UndoStateView::default()),
+            undo: RwSignal::new(UndoState::default()),
             save: RwSignal::new(SaveState::Idle),
             refresh: RwSignal::new(0),
             check: RwSignal::new(None),
@@ -111,7 +111,7 @@ impl EditQueue {
 
     /// The browser's issues for `field` with `value`, other pending cells of the row
     /// applied too; empty when the configuration is not loaded yet (the server decides).
-    fn check_now(&self, row: &RowView, field: &str, value: &Option<String>) -> Vec<IssueView> {
+    fn check_now(&self, row: &RowView, field: &str, value: &Option<String>) -> Vec<Issue> {
         let Some(check) = self.check.get_untracked() else {
             return Vec::new();
         };
@@ -156,12 +156,12 @@ impl EditQueue {
         if matches!(save, SaveState::Saving) {
             return;
         }
-        let batch: Vec<CellEditView> = self
+        let batch: Vec<CellEdit> = self
             .pending
             .try_with_untracked(|p| {
                 p.iter()
                     .take(MAX_BATCH)
-                    .map(|((seq, field), value)| CellEditView {
+                    .map(|((seq, field), value)| CellEdit {
                         seq: *seq,
                         field: field.clone(),
                         value: value.clone(),
@@ -259,9 +259,9 @@ impl EditQueue {
             return;
         }
         let old = self.import_id.get_untracked();
-        let batch: Vec<CellEditView> = self.pending.with_untracked(|p| {
+        let batch: Vec<CellEdit> = self.pending.with_untracked(|p| {
             p.iter()
-                .map(|((seq, field), value)| CellEditView {
+                .map(|((seq, field), value)| CellEdit {
                     seq: *seq,
                     field: field.clone(),
                     value: value.clone(),
@@ -281,7 +281,7 @@ impl EditQueue {
         self.pending.set(BTreeMap::new());
         self.local.set(HashMap::new());
         self.fresh.set(HashMap::new());
-        self.undo.set(UndoStateView::default());
+        self.undo.set(UndoState::default());
         self.save.set(SaveState::Idle);
         self.import_id.set(import_id);
     }

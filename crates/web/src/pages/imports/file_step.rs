@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::components::{ErrorNote, WizardStep};
-use crate::model::{FilePreviewView, ImportSummaryView, OverridesView};
+use crate::model::{FilePreview, ImportSummary, Overrides};
 use crate::server_fns::{file_preview, reread_file};
 
 use super::wizard::{StepNav, WizardCtx};
@@ -29,7 +29,7 @@ const DELIMITERS: [(&str, &str); 4] = [
 ];
 
 #[component]
-pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) -> impl IntoView {
+pub fn FileStep(summary: ImportSummary, preview: Option<FilePreview>) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let f = summary.file.clone();
     let is_text = f.encoding.is_some();
@@ -39,7 +39,7 @@ pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) ->
     let delimiter = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let overrides = move || OverridesView {
+    let overrides = move || Overrides {
         sheet: Some(sheet.get()).filter(|s| !s.is_empty()),
         header_row: None,
         encoding: Some(encoding.get()).filter(|s| !s.is_empty()),
@@ -187,7 +187,7 @@ pub fn FileStep(summary: ImportSummaryView, preview: Option<FilePreviewView>) ->
 }
 
 #[component]
-fn HeaderPicker(preview: FilePreviewView, header_row: RwSignal<u32>) -> impl IntoView {
+fn HeaderPicker(preview: FilePreview, header_row: RwSignal<u32>) -> impl IntoView {
     if preview.rows.is_empty() {
         return view! { <p class="muted">"The file has no rows with values."</p> }.into_any();
     }

@@ -49,6 +49,19 @@ impl Filter {
         format!("?{}", parts.join("&"))
     }
 
+    /// The rows this filter selects, as the server is asked for them (a status a
+    /// hand-edited address misspells selects every row).
+    pub fn row_query(&self, offset: i64, limit: i64) -> crate::model::RowQuery {
+        crate::model::RowQuery {
+            offset: Some(offset),
+            limit: Some(limit),
+            status: self.status.as_deref().and_then(|s| s.parse().ok()),
+            field: self.field.clone(),
+            code: self.code.clone(),
+            q: self.q.clone(),
+        }
+    }
+
     pub fn only(status: Option<&str>, code: Option<&str>) -> Filter {
         Filter {
             status: status.map(str::to_owned),

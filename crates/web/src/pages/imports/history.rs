@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{AppLayout, ErrorNote};
-use crate::model::ImportSummaryView;
+use crate::model::{datetime_attr, ImportStatus, ImportSummary};
 use crate::server_fns::list_imports;
 
 /// The import history.
@@ -49,7 +49,7 @@ fn EmptyHistory() -> impl IntoView {
 }
 
 #[component]
-fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
+fn HistoryTable(list: Vec<ImportSummary>) -> impl IntoView {
     view! {
         <section class="panel table-panel">
             <table class="table">
@@ -80,14 +80,16 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                             let status_class = format!("badge status-{}", i.status);
                             // The revert itself happens on the import's Summary, where
                             // conflicts can be shown and decided.
-                            let revert = (i.status == "applied").then(|| {
+                            let revert = (i.status == ImportStatus::Applied).then(|| {
                                 (
                                     format!("/imports/{}?step=summary", i.id),
                                     format!("Revert {}", i.file.name),
                                 )
                             });
                             let decision = match (&i.apply.mode, &i.apply.duplicate_policy) {
-                                (Some(m), Some(p)) => format!("{} / {}", m.replace('_', " "), p),
+                                (Some(m), Some(p)) => {
+                                    format!("{} / {}", m.as_str().replace('_', " "), p.as_str())
+                                }
                                 _ => "—".into(),
                             };
                             let result = i.apply.result.map_or_else(
@@ -109,8 +111,8 @@ fn HistoryTable(list: Vec<ImportSummaryView>) -> impl IntoView {
                                     <th scope="row"><a href=href>{i.file.name}</a></th>
                                     <td>{i.source}</td>
                                     <td>{i.created_by.unwrap_or_default()}</td>
-                                    <td><time datetime=i.created_at>{created}</time></td>
-                                    <td><span class=status_class>{i.status}</span></td>
+                                    <td><time datetime=datetime_attr(i.created_at)>{created}</time></td>
+                                    <td><span class=status_class>{i.status.as_str()}</span></td>
                                     <td>{decision}</td>
                                     <td class="num">{format!("v{}", i.config_version)}</td>
                                     <td class="num">{i.stats.total_rows}</td>

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorNote, WizardStep};
 use crate::model::{
-    ColumnMappingView, ExplicitMappingView, ImportConfigView, ImportSummaryView, PresetInputView,
-    RowPageView, RowView,
+    ColumnMapping, ExplicitMapping, ImportConfigView, ImportSummary, PresetInput, PresetScope,
+    RowPage, RowView,
 };
 use crate::server_fns::{remap_import, save_preset};
 
@@ -18,9 +18,9 @@ use super::wizard::{StepNav, WizardCtx};
 
 #[component]
 pub fn MappingStep(
-    summary: ImportSummaryView,
+    summary: ImportSummary,
     config: Option<ImportConfigView>,
-    samples: Option<RowPageView>,
+    samples: Option<RowPage>,
 ) -> impl IntoView {
     let rows = samples.map(|p| p.rows).unwrap_or_default();
     match config {
@@ -31,7 +31,7 @@ pub fn MappingStep(
 
 /// Columns that send a value to the same field: `(field, headers)`.
 pub fn conflicts(
-    columns: &[ColumnMappingView],
+    columns: &[ColumnMapping],
     choice: &BTreeMap<usize, Option<String>>,
 ) -> Vec<(String, Vec<String>)> {
     let mut by_field: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -48,7 +48,7 @@ pub fn conflicts(
 
 #[component]
 fn MappingEditor(
-    summary: ImportSummaryView,
+    summary: ImportSummary,
     config: ImportConfigView,
     rows: Vec<RowView>,
 ) -> impl IntoView {
@@ -83,7 +83,7 @@ fn MappingEditor(
     let headers: Vec<String> = columns.iter().map(|c| c.header.clone()).collect();
     let explicit = {
         let columns = columns.clone();
-        move || -> ExplicitMappingView {
+        move || -> ExplicitMapping {
             choice.with_untracked(|c| {
                 columns
                     .iter()
@@ -250,17 +250,21 @@ fn MappingEditor(
 fn SavePreset(
     source: String,
     headers: Vec<String>,
-    explicit: Callback<(), ExplicitMappingView>,
+    explicit: Callback<(), ExplicitMapping>,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let scope = RwSignal::new("user".to_owned());
     let done = RwSignal::new(None::<Result<String, String>>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = PresetInputView {
+        let input = PresetInput {
             name: name.get_untracked().trim().to_owned(),
             source: source.clone(),
-            scope: Some(scope.get_untracked()),
+            scope: Some(if scope.get_untracked() == "company" {
+                PresetScope::Company
+            } else {
+                PresetScope::User
+            }),
             mapping: explicit.run(()),
             headers: Some(headers.clone()),
         };
@@ -316,8 +320,8 @@ fn sample_values(rows: &[RowView], header: &str, n: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn col(index: usize, header: &str) -> ColumnMappingView {
-        ColumnMappingView {
+    fn col(index: usize, header: &str) -> ColumnMapping {
+        ColumnMapping {
             index,
             header: header.into(),
             field: None,

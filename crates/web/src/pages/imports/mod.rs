@@ -12,5 +12,5 @@ mod wizard;
 
 pub use history::ImportsPage;
 pub use new::NewImportPage;
-pub use summary_step::{ApplyDecision, ApplyMode, ApplySlot, DuplicatePolicy};
+pub use summary_step::{ApplyDecision, ApplySlot};
 pub use wizard::{ImportWizardPage, WizardCtx};

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::WizardStep;
-use crate::model::{ImportStats, ImportSummaryView};
+use crate::model::{ImportSummary, Stats};
 
 use super::filter::Filter;
 use super::wizard::{StepNav, WizardCtx};
@@ -13,7 +13,7 @@ use super::wizard::{StepNav, WizardCtx};
 const TOP_CODES: usize = 8;
 
 #[component]
-pub fn PreviewStep(summary: ImportSummaryView) -> impl IntoView {
+pub fn PreviewStep(summary: ImportSummary) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let file_issues = summary
         .stats
@@ -48,14 +48,14 @@ pub fn PreviewStep(summary: ImportSummaryView) -> impl IntoView {
 type StatCard = (
     &'static str,
     &'static str,
-    fn(&ImportStats) -> u64,
+    fn(&Stats) -> u64,
     Option<&'static str>,
 );
 
 /// The counts as cards, each a group named by its label (so tests and screen readers find
 /// "Errors" and read its number).
 #[component]
-pub fn StatCards(stats: RwSignal<ImportStats>, #[prop(optional)] compact: bool) -> impl IntoView {
+pub fn StatCards(stats: RwSignal<Stats>, #[prop(optional)] compact: bool) -> impl IntoView {
     let cards: [StatCard; 5] = [
         ("valid", "Valid", |s| s.valid_rows, Some("valid")),
         ("warning", "Warnings", |s| s.warning_rows, Some("warning")),
@@ -96,7 +96,7 @@ pub fn StatCards(stats: RwSignal<ImportStats>, #[prop(optional)] compact: bool) 
 }
 
 #[component]
-fn TopCodes(stats: ImportStats) -> impl IntoView {
+fn TopCodes(stats: Stats) -> impl IntoView {
     let top = stats.top_codes(TOP_CODES);
     if top.is_empty() {
         return view! { <p class="success-note">"No issues: every row is ready to import."</p> }

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::grid::{BrowserCheck, BulkBar, Grid, GridColumn};
 use crate::components::WizardStep;
-use crate::model::{ImportSummaryView, RowPageView, RowView, RowsQuery};
+use crate::model::{ImportSummary, RowPage, RowStatus, RowView};
 use crate::server_fns::import_config;
 
 use super::filter::{describe, Filter};
@@ -19,7 +19,7 @@ use super::preview_step::StatCards;
 use super::wizard::{StepNav, WizardCtx};
 
 #[component]
-pub fn ReviewStep(summary: ImportSummaryView, rows: Option<RowPageView>) -> impl IntoView {
+pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let query = use_query_map();
     let filter = Memo::new(move |_| Filter::from_query(&query.read()));
@@ -79,15 +79,7 @@ pub fn ReviewStep(summary: ImportSummaryView, rows: Option<RowPageView>) -> impl
             <p class="muted small filter-words" role="status">{move || describe(&filter.get())}</p>
             {move || if hydrated.get() {
                 let f = filter.get();
-                let q = RowsQuery {
-                    import_id: ctx.import_id.get_untracked(),
-                    offset: 0,
-                    limit: 0,
-                    status: f.status,
-                    field: f.field,
-                    code: f.code,
-                    q: f.q,
-                };
+                let q = f.row_query(0, 0);
                 let named: Vec<GridColumn> = grid_columns
                     .iter()
                     .map(|c| GridColumn {
@@ -169,7 +161,7 @@ fn FilterBar(filter: Memo<Filter>, columns: Vec<GridColumn>, codes: Vec<String>)
 }
 
 #[component]
-fn StaticRows(rows: RowPageView, columns: Vec<GridColumn>, filter: Filter) -> impl IntoView {
+fn StaticRows(rows: RowPage, columns: Vec<GridColumn>, filter: Filter) -> impl IntoView {
     let columns: Vec<(String, String)> = columns.into_iter().map(|c| (c.field, c.header)).collect();
     let page = rows.page;
     let first = if page.total == 0 { 0 } else { page.offset + 1 };
@@ -219,13 +211,13 @@ fn StaticRows(rows: RowPageView, columns: Vec<GridColumn>, filter: Filter) -> im
 fn RowLine(row: RowView, columns: Vec<(String, String)>) -> impl IntoView {
     let seq = row.seq;
     let issue_id = move |i: usize| format!("issue-{seq}-{i}");
-    let status = row.status.clone();
-    let (marker, status_label) = match status.as_str() {
-        "error" => ("✕", "Error"),
-        "warning" => ("!", "Warning"),
-        "valid" => ("✓", "Valid"),
-        _ => ("·", "Other"),
+    let (marker, status_label) = match row.status {
+        RowStatus::Error => ("✕", "Error"),
+        RowStatus::Warning => ("!", "Warning"),
+        RowStatus::Valid => ("✓", "Valid"),
+        RowStatus::Empty => ("·", "Other"),
     };
+    let status = row.status.as_str();
     let cells = columns
         .iter()
         .map(|(field, header)| {
@@ -266,7 +258,7 @@ fn RowLine(row: RowView, columns: Vec<(String, String)>) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, issue)| {
-            let level = issue.level.clone();
+            let level = issue.level;
             let field = issue.field.clone().map(|f| format!("{f}: "));
             let hint = issue.hint.clone();
             view! {
@@ -275,7 +267,7 @@ fn RowLine(row: RowView, columns: Vec<(String, String)>) -> impl IntoView {
                     <strong>{field}</strong>
                     {issue.message.clone()}
                     {hint.map(|h| view! { <span class="hint">" " {h}</span> })}
-                    " " <code class="issue-code">{issue.code.clone()}</code>
+                    " " <code class="issue-code">{issue.code.as_str()}</code>
                 </li>
             }
         })

@@ -8,64 +8,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::{ApplyPanel, WizardStep};
-use crate::model::{ImportStats, ImportSummaryView};
+use crate::model::{ApplyMode, DuplicatePolicy, ImportStatus, ImportSummary, Stats};
 
 use super::preview_step::StatCards;
 use super::wizard::{StepNav, WizardCtx};
-
-/// Which rows are imported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ApplyMode {
-    /// Only rows without errors (the default).
-    #[default]
-    ValidOnly,
-    /// Every row that is not excluded, errors included.
-    All,
-}
-
-/// What happens to a row whose lead exists already.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DuplicatePolicy {
-    /// Leave the existing lead alone (the default).
-    #[default]
-    Skip,
-    /// Update the existing lead; new leads are not created for duplicates.
-    Update,
-    /// Update existing leads and create the others.
-    Upsert,
-}
-
-impl ApplyMode {
-    pub fn key(self) -> &'static str {
-        match self {
-            ApplyMode::ValidOnly => "valid_only",
-            ApplyMode::All => "all",
-        }
-    }
-    fn parse(v: Option<&str>) -> Self {
-        match v {
-            Some("all") => ApplyMode::All,
-            _ => ApplyMode::ValidOnly,
-        }
-    }
-}
-
-impl DuplicatePolicy {
-    pub fn key(self) -> &'static str {
-        match self {
-            DuplicatePolicy::Skip => "skip",
-            DuplicatePolicy::Update => "update",
-            DuplicatePolicy::Upsert => "upsert",
-        }
-    }
-    fn parse(v: Option<&str>) -> Self {
-        match v {
-            Some("update") => DuplicatePolicy::Update,
-            Some("upsert") => DuplicatePolicy::Upsert,
-            _ => DuplicatePolicy::Skip,
-        }
-    }
-}
 
 /// The decision of the Summary step, read from the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,14 +27,21 @@ impl ApplyDecision {
         Memo::new(move |_| {
             let q = query.read();
             ApplyDecision {
-                mode: ApplyMode::parse(q.get("mode").as_deref()),
-                policy: DuplicatePolicy::parse(q.get("policy").as_deref()),
+                // An unknown value in a hand-edited URL is the default choice.
+                mode: q
+                    .get("mode")
+                    .and_then(|m| m.parse().ok())
+                    .unwrap_or_default(),
+                policy: q
+                    .get("policy")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or_default(),
             }
         })
     }
 
     /// How many rows this decision would write, from the dry run's counts.
-    pub fn rows_to_import(self, stats: &ImportStats) -> u64 {
+    pub fn rows_to_import(self, stats: &Stats) -> u64 {
         let candidates = match self.mode {
             ApplyMode::ValidOnly => stats.valid_rows + stats.warning_rows,
             ApplyMode::All => stats.valid_rows + stats.warning_rows + stats.error_rows,
@@ -98,7 +51,7 @@ impl ApplyDecision {
 }
 
 #[component]
-pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
+pub fn SummaryStep(summary: ImportSummary) -> impl IntoView {
     let ctx = expect_context::<WizardCtx>();
     let decision = ApplyDecision::from_query();
     let modes = [
@@ -159,8 +112,8 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
         navigate(
             &format!(
                 "?step=summary&mode={}&policy={}",
-                d.mode.key(),
-                d.policy.key()
+                d.mode.as_str(),
+                d.policy.as_str()
             ),
             leptos_router::NavigateOptions {
                 scroll: false,
@@ -169,7 +122,7 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
         );
     };
     let choose_mode = choose.clone();
-    let open = matches!(summary.status.as_str(), "staged" | "failed");
+    let open = summary.status.is_editable();
     let slot_summary = summary.clone();
     view! {
         <section class="panel" aria-labelledby="summary-heading">
@@ -182,11 +135,11 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
                     <fieldset>
                         <legend>"Which rows"</legend>
                         {modes.into_iter().map(|(m, label, help)| {
-                            let id = format!("mode-{}", m.key());
+                            let id = format!("mode-{}", m.as_str());
                             let choose = choose_mode.clone();
                             view! {
                                 <div class="choice">
-                                    <input type="radio" id=id.clone() name="mode" value=m.key()
+                                    <input type="radio" id=id.clone() name="mode" value=m.as_str()
                                         prop:checked=move || decision.get().mode == m
                                         checked=decision.get_untracked().mode == m
                                         on:change=move |_| choose(ApplyDecision { mode: m, ..decision.get_untracked() })/>
@@ -198,11 +151,11 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
                     <fieldset>
                         <legend>"Leads that exist already"</legend>
                         {policies.into_iter().map(|(p, label, help)| {
-                            let id = format!("policy-{}", p.key());
+                            let id = format!("policy-{}", p.as_str());
                             let choose = choose.clone();
                             view! {
                                 <div class="choice">
-                                    <input type="radio" id=id.clone() name="policy" value=p.key()
+                                    <input type="radio" id=id.clone() name="policy" value=p.as_str()
                                         prop:checked=move || decision.get().policy == p
                                         checked=decision.get_untracked().policy == p
                                         on:change=move |_| choose(ApplyDecision { policy: p, ..decision.get_untracked() })/>
@@ -226,14 +179,14 @@ pub fn SummaryStep(summary: ImportSummaryView) -> impl IntoView {
 /// Applying the import with the step's decision: the apply button, the progress, the
 /// result with the error reports, and the revert (see [`ApplyPanel`]).
 #[component]
-pub fn ApplySlot(summary: ImportSummaryView, decision: Memo<ApplyDecision>) -> impl IntoView {
+pub fn ApplySlot(summary: ImportSummary, decision: Memo<ApplyDecision>) -> impl IntoView {
     let chosen = Signal::derive(move || {
         let d = decision.get();
-        (d.mode.key().to_owned(), d.policy.key().to_owned())
+        (d.mode, d.policy)
     });
     // Once applied or reverted, the page loads again from the server: the decision is no
     // longer asked, the status badge and the counts are the import's final ones.
-    let reload = Callback::new(move |_: String| {
+    let reload = Callback::new(move |_: ImportStatus| {
         if let Err(e) = window().location().reload() {
             leptos::logging::warn!("could not reload the page: {e:?}");
         }

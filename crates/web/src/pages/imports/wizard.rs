@@ -11,8 +11,7 @@ use crate::components::grid::EditQueue;
 use crate::components::{AppLayout, ErrorNote, Stepper, WizardStep};
 use crate::error::AppError;
 use crate::model::{
-    FilePreviewView, ImportConfigView, ImportStats, ImportSummaryView, OverridesView, RowPageView,
-    RowsQuery,
+    FilePreview, ImportConfigView, ImportSummary, Overrides, RowPage, RowQuery, Stats,
 };
 use crate::server_fns::{file_preview, get_import, import_config, import_rows};
 
@@ -29,9 +28,9 @@ use super::summary_step::SummaryStep;
 pub struct WizardCtx {
     pub import_id: Signal<String>,
     /// The import's summary; refetched after a re-mapping.
-    pub summary: Resource<Result<ImportSummaryView, AppError>>,
+    pub summary: Resource<Result<ImportSummary, AppError>>,
     /// The live counts: edits and bulk actions update them without reloading the summary.
-    pub stats: RwSignal<ImportStats>,
+    pub stats: RwSignal<Stats>,
     /// Set once the app has hydrated: from then on the browser does the work (the grid).
     pub hydrated: RwSignal<bool>,
     /// The review's edits, owned by the page (not the step) so moving between steps never
@@ -45,13 +44,13 @@ pub struct WizardCtx {
 #[derive(Clone, Default)]
 pub struct StepData {
     /// Review: the page of rows for the table without JavaScript.
-    pub rows: Option<RowPageView>,
+    pub rows: Option<RowPage>,
     /// Mapping: the configuration's fields.
     pub config: Option<ImportConfigView>,
     /// Mapping: rows for sample values.
-    pub samples: Option<RowPageView>,
+    pub samples: Option<RowPage>,
     /// Upload: the file's first rows.
-    pub preview: Option<FilePreviewView>,
+    pub preview: Option<FilePreview>,
 }
 
 /// Rows per page of the table without JavaScript.
@@ -79,7 +78,7 @@ pub fn ImportWizardPage() -> impl IntoView {
     let step = Memo::new(move |_| WizardStep::from_key(query.read().get("step").as_deref()));
     // Blocking: the server sends the finished page, so it reads without JavaScript.
     let summary = Resource::new_blocking(move || import_id.get(), get_import);
-    let stats = RwSignal::new(ImportStats::default());
+    let stats = RwSignal::new(Stats::default());
     let hydrated = RwSignal::new(false);
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| hydrated.set(true));
@@ -87,32 +86,27 @@ pub fn ImportWizardPage() -> impl IntoView {
     let rows = Resource::new_blocking(
         move || {
             let f = filter.get();
-            (step.get() == WizardStep::Review && !hydrated.get()).then(|| RowsQuery {
-                import_id: import_id.get(),
-                offset: f.offset,
-                limit: STATIC_PAGE_SIZE,
-                status: f.status,
-                field: f.field,
-                code: f.code,
-                q: f.q,
-            })
+            (step.get() == WizardStep::Review && !hydrated.get())
+                .then(|| (import_id.get(), f.row_query(f.offset, STATIC_PAGE_SIZE)))
         },
-        |q| when(q.map(import_rows)),
+        |q| when(q.map(|(id, q)| import_rows(id, q))),
     );
     let for_mapping = move || (step.get() == WizardStep::Mapping).then(|| import_id.get());
     let config = Resource::new_blocking(for_mapping, |id| when(id.map(import_config)));
     let samples = Resource::new_blocking(for_mapping, |id| {
         when(id.map(|id| {
-            import_rows(RowsQuery {
-                import_id: id,
-                limit: SAMPLE_ROWS,
-                ..RowsQuery::default()
-            })
+            import_rows(
+                id,
+                RowQuery {
+                    limit: Some(SAMPLE_ROWS),
+                    ..RowQuery::default()
+                },
+            )
         }))
     });
     let preview = Resource::new_blocking(
         move || (step.get() == WizardStep::Upload).then(|| import_id.get()),
-        |id| when(id.map(|id| file_preview(id, OverridesView::default()))),
+        |id| when(id.map(|id| file_preview(id, Overrides::default()))),
     );
     let queue = EditQueue::new(import_id.get_untracked(), stats);
     queue.guard_leaving();
@@ -171,13 +165,13 @@ fn step_link(step: WizardStep) -> Option<String> {
 }
 
 #[component]
-fn Wizard(summary: ImportSummaryView, step: WizardStep, data: StepData) -> impl IntoView {
+fn Wizard(summary: ImportSummary, step: WizardStep, data: StepData) -> impl IntoView {
     let file_name = summary.file.name.clone();
-    let status = summary.status.clone();
+    let status = summary.status.as_str();
     view! {
         <div class="page-head">
             <h1>"Import " <span class="file-name">{file_name}</span></h1>
-            <span class=format!("badge status-{status}")>{status.clone()}</span>
+            <span class=format!("badge status-{status}")>{status}</span>
         </div>
         <Stepper current=step link=step_link/>
         {(step != WizardStep::Upload).then(|| ambiguous_sheet_notice(&summary))}
@@ -193,7 +187,7 @@ fn Wizard(summary: ImportSummaryView, step: WizardStep, data: StepData) -> impl 
 
 /// On every step after Upload: when several sheets looked like lead lists, say which one
 /// was read and send the user to the sheet picker.
-fn ambiguous_sheet_notice(summary: &ImportSummaryView) -> Option<impl IntoView> {
+fn ambiguous_sheet_notice(summary: &ImportSummary) -> Option<impl IntoView> {
     let choice = summary.file.sheet_choice.clone().filter(|c| c.ambiguous)?;
     Some(view! {
         <p class="notice" role="status">

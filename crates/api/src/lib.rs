@@ -1,0 +1,42 @@
+//! The wire contract of Lead Importer: every type that crosses between the service, the
+//! server functions, the browser and the REST API, defined once.
+//!
+//! The `imports` service returns these types, the REST API serialises them as they are,
+//! and the browser deserialises the very same types (this crate builds for wasm32: serde,
+//! uuid, time and `rules` only). JSON field names and values here are the public API.
+
+pub mod apply;
+pub mod edits;
+pub mod file;
+pub mod ids;
+pub mod mapping;
+pub mod presets;
+pub mod rows;
+pub mod stats;
+pub mod status;
+pub mod summary;
+
+pub use apply::{
+    ApplyMode, ApplyRequest, Conflicts, FieldChange, Invalid, LeadAction, RevertChoice,
+    RevertConflict, RevertOutcome, RevertRequest,
+};
+pub use edits::{
+    BulkAction, BulkRequest, BulkResult, CellEdit, CorrectionResult, EditResult, Selection,
+    UndoResult, UndoState,
+};
+pub use file::{
+    FilePreview, FileSummary, Overrides, PreviewRow, SheetChoice, SheetSummary, SkippedSheet,
+};
+pub use ids::{ImportId, LeadId, PresetId};
+pub use mapping::{ColumnMapping, ExplicitMapping, Mapping};
+pub use presets::{PresetInput, PresetScope, PresetView};
+pub use rows::{Page, RowPage, RowQuery, RowView};
+pub use rules::config::DuplicatePolicy;
+pub use rules::engine::DateColumn;
+pub use rules::{Code, Issue, Level, RowStatus, SuggestedFix};
+pub use stats::Stats;
+pub use status::ImportStatus;
+pub use summary::{
+    datetime_attr, short_time, ApplyInfo, ApplyResult, DryRunReport, EarlierImport,
+    ImportConfigView, ImportSummary, Progress, RevertResult,
+};
