@@ -15,49 +15,54 @@ pub use error::ApiError;
 pub use extract::{Caller, Query};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use axum::Router;
 
 use web::server::AppState;
 
-/// Every REST route, with full paths under `/api`.
+/// Builds the router and the list of its operations from one table, so the OpenAPI test
+/// compares the document with the routes the server really has.
+macro_rules! rest_routes {
+    ($( $method:ident $path:literal => $handler:path $([$layer:expr])? ; )*) => {
+        /// Every REST operation as `(path, method)`, in the router's order.
+        pub const OPERATIONS: &[(&str, &str)] = &[ $( ($path, stringify!($method)), )* ];
+
+        fn table() -> Router<AppState> {
+            let mut router = Router::new();
+            $(
+                let route = axum::routing::$method($handler);
+                $( let route = route.layer($layer); )?
+                router = router.route($path, route);
+            )*
+            router
+        }
+    };
+}
+
+rest_routes! {
+    post "/api/auth/login" => session::login;
+    post "/api/auth/logout" => session::logout;
+    get "/api/me" => session::me;
+    // Uploads are counted against MAX_UPLOAD_BYTES while they stream in.
+    post "/api/imports/leads/validate" => imports::validate [DefaultBodyLimit::disable()];
+    get "/api/imports" => imports::history;
+    get "/api/imports/{id}" => imports::summary;
+    get "/api/imports/{id}/rows" => imports::rows;
+    patch "/api/imports/{id}/rows" => imports::edit_rows;
+    post "/api/imports/{id}/bulk" => imports::bulk;
+    post "/api/imports/{id}/apply" => apply::apply;
+    post "/api/imports/{id}/revert" => apply::revert;
+    get "/api/imports/{id}/report.csv" => apply::report_csv;
+    get "/api/imports/{id}/report.xlsx" => apply::report_xlsx;
+    post "/api/imports/{id}/corrections" => apply::corrections [DefaultBodyLimit::disable()];
+    put "/api/imports/{id}/mapping" => imports::remap;
+    get "/api/mapping-presets" => presets::list;
+    post "/api/mapping-presets" => presets::create;
+    put "/api/mapping-presets/{id}" => presets::update;
+    delete "/api/mapping-presets/{id}" => presets::delete;
+    get "/api/openapi.json" => openapi::document;
+}
+
+/// Every REST route, with full paths under `/api`; any other `/api/…` path is a JSON 404.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/login", post(session::login))
-        .route("/api/auth/logout", post(session::logout))
-        .route("/api/me", get(session::me))
-        .route(
-            "/api/imports/leads/validate",
-            // Uploads are counted against MAX_UPLOAD_BYTES while they stream in.
-            post(imports::validate).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/api/imports", get(imports::history))
-        .route("/api/imports/{id}", get(imports::summary))
-        .route(
-            "/api/imports/{id}/rows",
-            get(imports::rows).patch(imports::edit_rows),
-        )
-        .route("/api/imports/{id}/bulk", post(imports::bulk))
-        .route("/api/imports/{id}/apply", post(apply::apply))
-        .route("/api/imports/{id}/revert", post(apply::revert))
-        .route("/api/imports/{id}/report.csv", get(apply::report_csv))
-        .route("/api/imports/{id}/report.xlsx", get(apply::report_xlsx))
-        .route(
-            "/api/imports/{id}/corrections",
-            post(apply::corrections).layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/api/imports/{id}/mapping",
-            axum::routing::put(imports::remap),
-        )
-        .route(
-            "/api/mapping-presets",
-            get(presets::list).post(presets::create),
-        )
-        .route(
-            "/api/mapping-presets/{id}",
-            axum::routing::put(presets::update).delete(presets::delete),
-        )
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/{*rest}", axum::routing::any(error::not_found))
+    table().route("/api/{*rest}", axum::routing::any(error::not_found))
 }

@@ -1,9 +1,11 @@
 //! The OpenAPI 3.1 document of the REST API, served at `GET /api/openapi.json`.
 //!
-//! Written by hand with `serde_json::json!` (no code generation): the shapes follow the
-//! service types in `crates/imports/src/model.rs`, `mapping.rs`, `presets.rs` and the
-//! issue in `crates/rules/src/issue.rs`. `tests/openapi.rs` fails when a route in
-//! `src/rest/mod.rs` has no operation here, or an operation here has no route.
+//! The schemas of the wire types are derived from the types in `crates/api` (schemars, from
+//! their serde attributes and doc comments), so they cannot drift from what the handlers
+//! answer. The operations — paths, parameters, status codes and the error codes each
+//! answers — are written here; `tests/it/openapi.rs` fails when a route of the router has
+//! no operation here, or an operation here has no route, and checks real answers against
+//! the schemas with a JSON Schema validator.
 
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -444,7 +446,7 @@ fn bulk() -> Value {
             "is revalidated (in-file duplicates included) in the same transaction. Members an action ",
             "does not use are ignored."
         ),
-        "requestBody": json_body(schema_ref("BulkAction")),
+        "requestBody": json_body(schema_ref("BulkRequest")),
         "responses": {
             "200": ok("How many rows changed (for `exclude` / `restore`: how many rows were switched), and the import's new stats.", json!({
                 "type": "object",
@@ -722,12 +724,10 @@ fn components() -> Value {
     })
 }
 
-fn nullable(schema: Value) -> Value {
-    json!({ "anyOf": [schema, { "type": "null" }] })
-}
-
 fn schemas() -> Value {
-    let mut s = Map::new();
+    // The wire types' schemas come from the types (`api::schema`); the few shapes below
+    // are the REST layer's own (its error envelope, login, `/api/me`, an edit body).
+    let mut s = api::schema::components();
     s.insert("Error".into(), json!({
         "type": "object",
         "required": ["error"],
@@ -779,276 +779,6 @@ fn schemas() -> Value {
             "examples": [{ "E-Mail": "email", "Telefon": "phone", "Intern": null }]
         }),
     );
-    s.insert("SheetSummary".into(), json!({
-        "type": "object",
-        "required": ["name", "visible", "index"],
-        "properties": {
-            "name": { "type": "string" },
-            "visible": { "type": "boolean" },
-            "index": { "type": "integer", "minimum": 0, "description": "0-based position in the workbook." }
-        }
-    }));
-    s.insert("SheetChoice".into(), json!({
-        "type": "object",
-        "required": ["sheet", "index", "reason", "skipped", "ambiguous", "lead_sheets"],
-        "properties": {
-            "sheet": { "type": "string", "description": "The sheet read." },
-            "index": { "type": "integer", "minimum": 0, "description": "Its 0-based position in the workbook." },
-            "reason": { "type": "string", "description": "Why, for the user, e.g. “The first sheet “Read me” holds 2 lines of text; “Leads” has a header row matching 5 lead fields (…) and more than 49 rows below it.”" },
-            "skipped": {
-                "type": "array",
-                "description": "Every other sheet, in workbook order, with why it was not read.",
-                "items": {
-                    "type": "object",
-                    "required": ["name", "index", "reason"],
-                    "properties": {
-                        "name": { "type": "string" },
-                        "index": { "type": "integer", "minimum": 0 },
-                        "reason": { "type": "string", "description": "A phrase after the name: `is hidden`, `is empty`, `holds 2 lines of text`, `also looks like a lead list (…)`." }
-                    }
-                }
-            },
-            "ambiguous": { "type": "boolean", "description": "Two or more sheets look like lead lists: the best match was read, and the user should confirm it or pick another sheet (re-read with `sheet`)." },
-            "lead_sheets": { "type": "array", "items": { "type": "string" }, "description": "The sheets that look like lead lists, in workbook order." }
-        }
-    }));
-    s.insert("FileSummary".into(), json!({
-        "type": "object",
-        "required": ["name", "sha256", "size_bytes", "format", "encoding", "delimiter", "sheets", "sheet", "sheet_choice", "header_row", "total_rows"],
-        "properties": {
-            "name": { "type": "string", "description": "The uploaded file's name, without directories." },
-            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
-            "size_bytes": { "type": "integer", "minimum": 0 },
-            "format": { "type": "string", "description": "Detected from the content, e.g. `csv`, `xlsx`, `xls`, `ods`." },
-            "encoding": { "type": ["string", "null"], "description": "Text files only." },
-            "delimiter": { "type": ["string", "null"], "description": "Text files only." },
-            "sheets": { "type": "array", "items": schema_ref("SheetSummary"), "description": "Worksheets of a workbook; empty for text files." },
-            "sheet": { "type": ["string", "null"], "description": "The sheet that was read." },
-            "sheet_choice": {
-                "anyOf": [schema_ref("SheetChoice"), { "type": "null" }],
-                "description": "How intake chose the sheet when none was asked for: every visible worksheet's first rows are scored (rows with data, a header row matching lead fields, rows within the header's width). `null` for text files and when the sheet was chosen by the caller."
-            },
-            "header_row": { "type": "integer", "minimum": 0, "description": "The header's row number as a spreadsheet shows it." },
-            "total_rows": { "type": "integer", "minimum": 0, "description": "Records below the header." }
-        }
-    }));
-    s.insert("ColumnMapping".into(), json!({
-        "type": "object",
-        "required": ["index", "header", "field", "confidence", "reason"],
-        "properties": {
-            "index": { "type": "integer", "minimum": 0, "description": "0-based column index." },
-            "header": { "type": "string" },
-            "field": { "type": ["string", "null"], "description": "The field key, or null when the column is ignored." },
-            "confidence": { "type": "number", "minimum": 0, "maximum": 1 },
-            "reason": { "type": "string", "description": "Why: `exact`, `label`, `synonym (de)`, `similar to …`, `preset “…”`, `chosen`, `no match`, `… is taken by …`." }
-        }
-    }));
-    s.insert("MappingView".into(), json!({
-        "type": "object",
-        "required": ["preset_id", "preset_name", "columns"],
-        "properties": {
-            "preset_id": { "type": ["string", "null"], "format": "uuid", "description": "The preset that provided the mapping, if one did." },
-            "preset_name": { "type": ["string", "null"] },
-            "columns": { "type": "array", "items": schema_ref("ColumnMapping") }
-        }
-    }));
-    s.insert("Stats".into(), json!({
-        "type": "object",
-        "required": ["total_rows", "valid_rows", "error_rows", "warning_rows", "duplicate_in_file", "duplicate_in_db", "empty_rows", "excluded_rows", "by_code", "date_columns"],
-        "properties": {
-            "total_rows": { "type": "integer", "minimum": 0 },
-            "valid_rows": { "type": "integer", "minimum": 0 },
-            "error_rows": { "type": "integer", "minimum": 0 },
-            "warning_rows": { "type": "integer", "minimum": 0 },
-            "duplicate_in_file": { "type": "integer", "minimum": 0 },
-            "duplicate_in_db": { "type": "integer", "minimum": 0 },
-            "empty_rows": { "type": "integer", "minimum": 0, "description": "Rows whose mapped cells are all empty (staged, never imported)." },
-            "excluded_rows": { "type": "integer", "minimum": 0, "description": "Rows the user excluded from the import." },
-            "by_code": { "type": "object", "additionalProperties": { "type": "integer", "minimum": 0 }, "description": "Every issue counted by code." },
-            "date_columns": { "type": "array", "items": schema_ref("DateColumn"), "description": "What each date column's values say about day/month order (decided once per import)." }
-        }
-    }));
-    s.insert("DateColumn".into(), json!({
-        "type": "object",
-        "required": ["field", "order", "day_first_rows", "month_first_rows", "ambiguous_rows", "ambiguous_count"],
-        "properties": {
-            "field": { "type": "string" },
-            "order": { "type": "string", "enum": ["auto", "day_first", "month_first"], "description": "The order used: the configured one, else the one the values show, else `auto` (unresolved)." },
-            "day_first_rows": { "type": "array", "items": { "type": "integer" }, "description": "Rows (up to 10) whose value can only be day-first." },
-            "month_first_rows": { "type": "array", "items": { "type": "integer" }, "description": "Rows (up to 10) whose value can only be month-first." },
-            "ambiguous_rows": { "type": "array", "items": { "type": "integer" }, "description": "Rows (up to 10) whose value reads both ways." },
-            "ambiguous_count": { "type": "integer", "minimum": 0 }
-        }
-    }));
-    s.insert("SuggestedFix".into(), json!({
-        "type": "object",
-        "required": ["label", "value"],
-        "properties": {
-            "label": { "type": "string", "description": "What the button says, e.g. `Use jane@gmail.com`." },
-            "value": { "type": ["string", "null"], "description": "The new cell value; null clears the cell." }
-        }
-    }));
-    s.insert("Issue".into(), json!({
-        "type": "object",
-        "description": "One problem or note about the file, the header, a row or a cell.",
-        "required": ["row", "field", "code", "level", "value", "normalized", "message", "hint", "fix"],
-        "properties": {
-            "row": { "type": "integer", "minimum": 0, "description": "Source row number as a spreadsheet shows it; 0 for file and header issues." },
-            "column": { "type": ["integer", "null"], "minimum": 1, "description": "1-based column; only on issues found while reading the file." },
-            "field": { "type": ["string", "null"] },
-            "code": { "type": "string", "description": "Stable code, e.g. `cell.email_invalid`, `row.duplicate_in_db`." },
-            "level": { "type": "string", "enum": ["error", "warning", "info"] },
-            "value": { "type": ["string", "null"], "description": "The original value." },
-            "normalized": { "type": ["string", "null"], "description": "The value after transformation." },
-            "message": { "type": "string" },
-            "hint": { "type": ["string", "null"] },
-            "fix": nullable(schema_ref("SuggestedFix"))
-        }
-    }));
-    s.insert("RowView".into(), json!({
-        "type": "object",
-        "required": ["row", "seq", "status", "original", "normalized", "edits", "issues", "excluded"],
-        "properties": {
-            "row": { "type": "integer", "minimum": 0, "description": "The record's row number in the source, as a spreadsheet program shows it." },
-            "seq": { "type": "integer", "minimum": 1, "description": "Position in the file's record sequence; the stable id for edits." },
-            "status": { "type": "string", "enum": ["valid", "warning", "error"] },
-            "original": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The original cells by header (cells past the header as `Column N`)." },
-            "normalized": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The transformed values by field key." },
-            "edits": { "type": "object", "additionalProperties": { "type": ["string", "null"] }, "description": "The user's edits by field key." },
-            "issues": { "type": "array", "items": schema_ref("Issue") },
-            "excluded": { "type": "boolean", "description": "Left out of the import by the user." }
-        }
-    }));
-    s.insert(
-        "Page".into(),
-        json!({
-            "type": "object",
-            "required": ["offset", "limit", "total"],
-            "properties": {
-                "offset": { "type": "integer", "minimum": 0 },
-                "limit": { "type": "integer", "minimum": 1 },
-                "total": { "type": "integer", "minimum": 0, "description": "Rows matching the filters." }
-            }
-        }),
-    );
-    s.insert(
-        "RowPage".into(),
-        json!({
-            "type": "object",
-            "required": ["rows", "page"],
-            "properties": {
-                "rows": { "type": "array", "items": schema_ref("RowView") },
-                "page": schema_ref("Page")
-            }
-        }),
-    );
-    s.insert("DryRunReport".into(), json!({
-        "type": "object",
-        "required": ["import_id", "status", "config_version", "file", "mapping", "stats", "errors", "warnings", "rows", "page", "duration_ms", "already_imported"],
-        "properties": {
-            "import_id": { "type": "string", "format": "uuid" },
-            "status": { "type": "string", "enum": ["staged"] },
-            "config_version": { "type": "integer", "description": "The company configuration version the rows were validated with." },
-            "file": schema_ref("FileSummary"),
-            "mapping": schema_ref("MappingView"),
-            "stats": schema_ref("Stats"),
-            "errors": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level errors, then the first 1,000 row-level errors." },
-            "warnings": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level warnings, then the first 1,000 row-level warnings." },
-            "rows": { "type": "array", "items": schema_ref("RowView"), "description": "The first page of staged rows (100)." },
-            "page": schema_ref("Page"),
-            "duration_ms": { "type": "integer", "minimum": 0 },
-            "already_imported": nullable(schema_ref("EarlierImport"))
-        }
-    }));
-    s.insert("ImportSummary".into(), json!({
-        "type": "object",
-        "required": ["id", "status", "source", "created_by", "created_at", "config_version", "file", "mapping", "stats", "file_issues", "mode", "duplicate_policy", "fill_empty_only", "progress", "result", "failure", "applied_by", "applied_at", "reverted_by", "reverted_at", "revert_result", "already_imported"],
-        "properties": {
-            "id": { "type": "string", "format": "uuid" },
-            "status": { "type": "string", "enum": ["validating", "staged", "applying", "applied", "failed", "reverted"] },
-            "source": { "type": "string", "description": "The source key given at upload (may be empty)." },
-            "created_by": { "type": ["string", "null"], "description": "The uploader's email." },
-            "created_at": { "type": "string", "format": "date-time" },
-            "config_version": { "type": "integer" },
-            "file": schema_ref("FileSummary"),
-            "mapping": schema_ref("MappingView"),
-            "stats": schema_ref("Stats"),
-            "file_issues": { "type": "array", "items": schema_ref("Issue"), "description": "File- and header-level issues." },
-            "mode": { "type": ["string", "null"], "enum": ["valid_only", "all", null], "description": "Once an apply was requested." },
-            "duplicate_policy": { "type": ["string", "null"], "enum": ["skip", "update", "upsert", null] },
-            "fill_empty_only": { "type": "boolean" },
-            "progress": nullable(schema_ref("Progress")),
-            "result": nullable(schema_ref("ApplyResult")),
-            "failure": { "type": ["string", "null"], "description": "Why the last apply failed (nothing was written)." },
-            "applied_by": { "type": ["string", "null"], "description": "Who asked for the apply (e-mail)." },
-            "applied_at": { "type": ["string", "null"], "format": "date-time" },
-            "reverted_by": { "type": ["string", "null"] },
-            "reverted_at": { "type": ["string", "null"], "format": "date-time" },
-            "revert_result": nullable(schema_ref("RevertResult")),
-            "already_imported": nullable(schema_ref("EarlierImport"))
-        }
-    }));
-    s.insert(
-        "Progress".into(),
-        json!({
-            "type": "object",
-            "required": ["done", "total"],
-            "description": "Rows written of the rows the apply will write.",
-            "properties": {
-                "done": { "type": "integer", "minimum": 0 },
-                "total": { "type": "integer", "minimum": 0 }
-            }
-        }),
-    );
-    s.insert("ApplyResult".into(), json!({
-        "type": "object",
-        "required": ["inserted", "updated", "skipped", "failed", "unchanged", "duplicates_in_file", "excluded", "duration_ms"],
-        "description": "inserted + updated + skipped + failed = the file's rows.",
-        "properties": {
-            "inserted": { "type": "integer", "minimum": 0, "description": "New leads created." },
-            "updated": { "type": "integer", "minimum": 0, "description": "Existing leads changed." },
-            "skipped": { "type": "integer", "minimum": 0, "description": "Rows not written: duplicates the policy skipped, later occurrences in the file, unchanged leads, excluded and empty rows." },
-            "failed": { "type": "integer", "minimum": 0, "description": "Rows left out for errors (in the error report)." },
-            "unchanged": { "type": "integer", "minimum": 0 },
-            "duplicates_in_file": { "type": "integer", "minimum": 0 },
-            "excluded": { "type": "integer", "minimum": 0 },
-            "duration_ms": { "type": "integer", "minimum": 0 }
-        }
-    }));
-    s.insert("RevertResult".into(), json!({
-        "type": "object",
-        "required": ["removed", "restored", "kept", "missing"],
-        "properties": {
-            "removed": { "type": "integer", "minimum": 0, "description": "Created leads removed." },
-            "restored": { "type": "integer", "minimum": 0, "description": "Updated leads restored." },
-            "kept": { "type": "integer", "minimum": 0, "description": "Leads changed since the import, left as they are." },
-            "missing": { "type": "integer", "minimum": 0, "description": "Leads deleted since the import." }
-        }
-    }));
-    s.insert("EarlierImport".into(), json!({
-        "type": "object",
-        "required": ["import_id", "applied_at", "applied_by"],
-        "description": "An earlier import applied the same file with the same mapping and configuration version.",
-        "properties": {
-            "import_id": { "type": "string", "format": "uuid" },
-            "applied_at": { "type": "string", "format": "date-time" },
-            "applied_by": { "type": ["string", "null"] }
-        }
-    }));
-    s.insert("ApplyRequest".into(), json!({
-        "type": "object",
-        "properties": {
-            "mode": { "type": "string", "enum": ["valid_only", "all"], "default": "valid_only" },
-            "duplicate_policy": { "type": "string", "enum": ["skip", "update", "upsert"], "description": "Default: the configuration's policy." },
-            "fill_empty_only": { "type": "boolean", "default": false }
-        }
-    }));
-    s.insert("RevertRequest".into(), json!({
-        "type": "object",
-        "properties": {
-            "on_conflict": { "type": "string", "enum": ["abort", "keep", "overwrite"], "default": "abort" }
-        }
-    }));
     s.insert(
         "RevertConflictError".into(),
         json!({
@@ -1062,39 +792,12 @@ fn schemas() -> Value {
                         "code": { "type": "string" },
                         "message": { "type": "string" },
                         "total": { "type": "integer", "minimum": 0 },
-                        "conflicts": { "type": "array", "items": {
-                            "type": "object",
-                            "required": ["lead_id", "action", "email", "fields"],
-                            "properties": {
-                                "lead_id": { "type": "string", "format": "uuid" },
-                                "action": { "type": "string", "enum": ["created", "updated"] },
-                                "email": { "type": ["string", "null"] },
-                                "fields": { "type": "array", "items": {
-                                    "type": "object",
-                                    "required": ["field", "imported", "current"],
-                                    "properties": {
-                                        "field": { "type": "string" },
-                                        "imported": {},
-                                        "current": {}
-                                    }
-                                } }
-                            }
-                        } }
+                        "conflicts": { "type": "array", "items": schema_ref("RevertConflict") }
                     }
                 }
             }
         }),
     );
-    s.insert("CorrectionResult".into(), json!({
-        "type": "object",
-        "required": ["rows_patched", "cells_changed", "rows_unknown", "stats"],
-        "properties": {
-            "rows_patched": { "type": "integer", "minimum": 0 },
-            "cells_changed": { "type": "integer", "minimum": 0 },
-            "rows_unknown": { "type": "integer", "minimum": 0, "description": "Lines whose Row id is not a row of this import." },
-            "stats": schema_ref("Stats")
-        }
-    }));
     s.insert("RowEdits".into(), json!({
         "type": "object",
         "required": ["edits"],
@@ -1111,46 +814,6 @@ fn schemas() -> Value {
                     }
                 }
             }
-        }
-    }));
-    s.insert("BulkAction".into(), json!({
-        "type": "object",
-        "required": ["action"],
-        "properties": {
-            "action": { "type": "string", "enum": ["clear_column", "set_default", "find_replace", "apply_fix", "exclude", "restore"] },
-            "field": { "type": "string", "description": "The field the action works on (needed by all but `apply_fix`, `exclude` and `restore`)." },
-            "value": { "type": "string", "description": "`set_default`: the value for empty cells." },
-            "find": { "type": "string", "description": "`find_replace`: the text to find." },
-            "replace": { "type": "string", "description": "`find_replace`: its replacement." },
-            "code": { "type": "string", "description": "`apply_fix` (needed): the issue code whose suggested fixes to apply." },
-            "seqs": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "description": "Only these rows (by `seq`)." },
-            "status": { "type": "string", "enum": ["valid", "warning", "error"], "description": "Without `seqs`: only rows of this status." }
-        }
-    }));
-    s.insert("PresetInput".into(), json!({
-        "type": "object",
-        "required": ["name", "mapping"],
-        "properties": {
-            "name": { "type": "string", "minLength": 1, "maxLength": 200, "description": "Unique per owner (or per company for company presets); trimmed." },
-            "source": { "type": "string", "default": "", "description": "The partner or system the files come from; presets are found again by it." },
-            "scope": { "type": ["string", "null"], "enum": ["user", "company", null], "default": "user", "description": "`company` presets are for every member; only admins may save them." },
-            "mapping": { "allOf": [schema_ref("ExplicitMapping")], "minProperties": 1 },
-            "headers": { "type": ["array", "null"], "items": { "type": "string" }, "description": "The file's headers in order, to recognise the same layout later; without them the preset applies to every file of its source." }
-        }
-    }));
-    s.insert("PresetView".into(), json!({
-        "type": "object",
-        "required": ["id", "name", "source", "scope", "fingerprint", "mapping", "usage_count", "last_used_at", "updated_at"],
-        "properties": {
-            "id": { "type": "string", "format": "uuid" },
-            "name": { "type": "string" },
-            "source": { "type": "string" },
-            "scope": { "type": "string", "enum": ["user", "company"] },
-            "fingerprint": { "type": "string", "description": "Of the header layout; empty when the preset applies to every file of its source." },
-            "mapping": schema_ref("ExplicitMapping"),
-            "usage_count": { "type": "integer", "minimum": 0 },
-            "last_used_at": { "type": ["string", "null"], "format": "date-time" },
-            "updated_at": { "type": "string", "format": "date-time" }
         }
     }));
     Value::Object(s)

@@ -161,9 +161,48 @@ async fn every_answer_has_a_request_id_and_a_callers_id_is_kept(pool: PgPool) {
     assert_eq!(res.headers()["x-request-id"], "lb-7f3a");
 }
 
-/// Log lines written while the test runs, as JSON lines.
+/// Log lines written while the test binary runs, as JSON lines.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
+
+/// Every log line of this test binary: one global subscriber, installed once. (A
+/// thread-local subscriber per test missed the events of call sites that other tests'
+/// threads registered at the same moment, which made these tests flaky.) Tests find their
+/// own lines by their request id.
+fn logs() -> &'static Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the test binary");
+        captured
+    })
+}
+
+impl Captured {
+    /// The lines so far, parsed.
+    fn lines(&self) -> (String, Vec<serde_json::Value>) {
+        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+        let lines = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (text, lines)
+    }
+}
+
+/// Whether a log line was written inside the request with this id.
+fn in_request(line: &serde_json::Value, id: &str) -> bool {
+    line["spans"]
+        .as_array()
+        .is_some_and(|spans| spans.iter().any(|s| s["request_id"] == id))
+}
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -177,15 +216,7 @@ impl Write for Captured {
 
 #[sqlx::test]
 async fn the_log_lines_of_a_request_carry_its_id(pool: PgPool) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let logs = logs();
     let app = common::app(pool);
     // A cross-site POST: the CSRF check logs a warning inside the request.
     let req = Request::builder()
@@ -198,20 +229,16 @@ async fn the_log_lines_of_a_request_carry_its_id(pool: PgPool) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (text, lines) = logs.lines();
     let warning = lines
         .iter()
-        .find(|l| l["fields"]["message"] == "cross-site request refused")
-        .unwrap_or_else(|| panic!("no CSRF warning in {text}"));
+        .find(|l| l["fields"]["message"] == "cross-site request refused" && in_request(l, &id))
+        .unwrap_or_else(|| panic!("no CSRF warning of request {id} in {text}"));
     assert_eq!(warning["span"]["request_id"], id.as_str(), "{warning}");
     let finished = lines
         .iter()
-        .find(|l| l["fields"]["message"] == "finished processing request")
-        .unwrap_or_else(|| panic!("no request log line in {text}"));
+        .find(|l| l["fields"]["message"] == "finished processing request" && in_request(l, &id))
+        .unwrap_or_else(|| panic!("no request log line of request {id} in {text}"));
     assert_eq!(finished["span"]["request_id"], id.as_str());
     assert_eq!(finished["fields"]["status"], 403);
     assert!(
@@ -265,15 +292,7 @@ async fn errors_below_the_handlers_answer_the_json_error_shape(pool: PgPool) {
 #[sqlx::test]
 async fn an_apply_started_by_a_request_logs_with_that_requests_id(pool: PgPool) {
     common::seed(&pool).await;
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let logs = logs();
     let app = common::app(pool);
     let cookie = common::login_cookie(&app, common::ADMIN_EMAIL).await;
     let csv = b"First name,Last name,Email\nAda,Lovelace,ada@example.org\n";
@@ -292,13 +311,20 @@ async fn an_apply_started_by_a_request_logs_with_that_requests_id(pool: PgPool) 
     let res = common::send(&app, req).await;
     assert_eq!(res.status(), StatusCode::OK);
     let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let summary = common::body_json(res).await;
+    assert_eq!(
+        summary["status"], "applied",
+        "?wait=true answers once applied"
+    );
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    let applied = text
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|l| l["fields"]["message"] == "[ImportTelemetry] import applied")
-        .unwrap_or_else(|| panic!("no apply event in {text}"));
+    let (text, lines) = logs.lines();
+    let applied = lines
+        .into_iter()
+        .find(|l| {
+            l["fields"]["message"] == "[ImportTelemetry] import applied"
+                && l["fields"]["import_id"] == import_id.as_str()
+        })
+        .unwrap_or_else(|| panic!("no apply event of import {import_id} in {text}"));
     let spans = applied["spans"].as_array().unwrap();
     assert!(
         spans.iter().any(|s| s["request_id"] == id.as_str()),

@@ -3,13 +3,14 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::{DuplicatePolicy, ImportSummary, LeadId};
 
 /// Which rows an apply writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplyMode {
     /// Rows without errors; error rows stay behind for the report.
@@ -50,7 +51,7 @@ impl fmt::Display for ApplyMode {
 
 /// What the user asks an apply to do. Missing fields take the defaults: valid rows only,
 /// the configuration's duplicate policy, overwrite non-empty fields.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ApplyRequest {
     #[serde(default)]
     pub mode: Option<ApplyMode>,
@@ -76,7 +77,7 @@ impl ApplyRequest {
 }
 
 /// What to do with leads changed since the import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertChoice {
     /// List the conflicts and change nothing.
@@ -89,7 +90,7 @@ pub enum RevertChoice {
 }
 
 /// How a revert treats leads changed since the import; `abort` when left out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RevertRequest {
     #[serde(default)]
     pub on_conflict: Option<RevertChoice>,
@@ -109,7 +110,7 @@ impl RevertRequest {
 }
 
 /// What the import did to a lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LeadAction {
     Created,
@@ -117,7 +118,7 @@ pub enum LeadAction {
 }
 
 /// A lead changed since the import, field by field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RevertConflict {
     pub lead_id: LeadId,
     pub action: LeadAction,
@@ -126,7 +127,7 @@ pub struct RevertConflict {
 }
 
 /// One field whose value moved since the import.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
     pub field: String,
     /// As the import left it.
@@ -138,14 +139,14 @@ pub struct FieldChange {
 }
 
 /// The conflicts that stopped a revert: all of them counted, the first 100 listed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Conflicts {
     pub total: u64,
     pub conflicts: Vec<RevertConflict>,
 }
 
 /// How a revert request ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RevertOutcome {
     /// Reverted (or it was reverted before): the import as it is now.

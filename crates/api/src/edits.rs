@@ -1,12 +1,13 @@
 //! Changing staged rows: cell edits, bulk actions over a selection, undo and redo.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::rows::{blank_as_none, RowView};
 use crate::{RowStatus, Stats};
 
 /// One cell edit: `value: None` clears the cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CellEdit {
     pub seq: u32,
     pub field: String,
@@ -15,7 +16,7 @@ pub struct CellEdit {
 
 /// The rows an edit touched (edited rows and rows whose duplicate status changed) and the
 /// import's new stats.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EditResult {
     pub rows: Vec<RowView>,
     pub stats: Stats,
@@ -24,7 +25,7 @@ pub struct EditResult {
 /// A bulk action on a column or a selection. On the wire one flat object:
 /// `{"action": "find_replace", "field": "company", "find": "Ltd", "replace": "Limited",
 /// "status": "error"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BulkRequest {
     #[serde(flatten)]
     pub action: BulkAction,
@@ -33,7 +34,7 @@ pub struct BulkRequest {
 }
 
 /// What a bulk action does, with exactly the fields it needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum BulkAction {
     /// Empties the field in every selected row.
@@ -88,7 +89,7 @@ impl BulkAction {
 
 /// Which rows a bulk action touches: `seqs` when given, else every row matching all the
 /// filters given (no filter: every row).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Selection {
     /// Only these rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,14 +125,14 @@ pub struct Selection {
 }
 
 /// What a bulk action did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BulkResult {
     pub affected: u64,
     pub stats: Stats,
 }
 
 /// What a corrections upload changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CorrectionResult {
     /// Rows with at least one changed cell.
     pub rows_patched: u64,
@@ -142,7 +143,7 @@ pub struct CorrectionResult {
 }
 
 /// What undo and redo would do next.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UndoState {
     /// The change undo would revert, e.g. "edit of email".
     pub undo: Option<String>,
@@ -152,7 +153,7 @@ pub struct UndoState {
 
 /// The answer of an undo or redo: what was stepped over, the rows it touched, the stats
 /// after revalidation and what comes next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UndoResult {
     pub label: String,
     pub seqs: Vec<u32>,

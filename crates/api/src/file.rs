@@ -1,10 +1,11 @@
 //! What intake found out about a file: its facts, its sheets and why one was read, and the
 //! first rows of a file as read before a header row is chosen.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What intake found out about the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FileSummary {
     pub name: String,
     pub sha256: String,
@@ -23,7 +24,7 @@ pub struct FileSummary {
 }
 
 /// One sheet of a workbook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SheetSummary {
     pub name: String,
     pub visible: bool,
@@ -32,7 +33,7 @@ pub struct SheetSummary {
 
 /// How intake chose the sheet it read, for the file facts (stored with the import and
 /// read back, hence `Deserialize`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SheetChoice {
     /// The sheet read.
     pub sheet: String,
@@ -51,7 +52,7 @@ pub struct SheetChoice {
 }
 
 /// A sheet that was not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SkippedSheet {
     /// The sheet's name.
     pub name: String,
@@ -63,7 +64,7 @@ pub struct SkippedSheet {
 }
 
 /// One row of the file as read, before any header was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PreviewRow {
     /// 1-based source row, as a spreadsheet program shows it.
     pub row: u32,
@@ -71,7 +72,7 @@ pub struct PreviewRow {
 }
 
 /// The first rows of a file (or of one sheet) and what intake detected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FilePreview {
     pub sheets: Vec<SheetSummary>,
     pub sheet: Option<String>,
@@ -85,7 +86,7 @@ pub struct FilePreview {
 }
 
 /// What the user chose instead of intake's detection; `None` keeps detection.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Overrides {
     pub sheet: Option<String>,
     pub header_row: Option<u32>,

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod mapping;
 pub mod presets;
 pub mod rows;
+pub mod schema;
 pub mod stats;
 pub mod status;
 pub mod summary;

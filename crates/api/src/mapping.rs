@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::PresetId;
 
 /// How one column is mapped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ColumnMapping {
     /// 0-based column index.
     pub index: usize,
@@ -22,7 +23,7 @@ pub struct ColumnMapping {
 
 /// The mapping of a whole file, and the preset that provided it, if one did. Stored with
 /// the import as it is shown.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Mapping {
     pub preset_id: Option<PresetId>,
     pub preset_name: Option<String>,

@@ -1,12 +1,13 @@
 //! Mapping presets: how a source's columns were mapped last time, saved for next time.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::{ExplicitMapping, PresetId};
 
 /// Who a preset is for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresetScope {
     /// The user who saved it.
@@ -27,7 +28,7 @@ impl PresetScope {
 }
 
 /// A preset to save.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PresetInput {
     pub name: String,
     /// The partner or system the files come from; presets are found again by it.
@@ -45,7 +46,7 @@ pub struct PresetInput {
 }
 
 /// A preset as the API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PresetView {
     pub id: PresetId,
     pub name: String,
@@ -55,7 +56,9 @@ pub struct PresetView {
     pub mapping: ExplicitMapping,
     pub usage_count: i32,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>")]
     pub last_used_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub updated_at: OffsetDateTime,
 }

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Issue, RowStatus};
 
 /// One staged row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RowView {
     /// The record's row number in the source, as a spreadsheet program shows it.
     pub row: u32,
@@ -47,7 +48,7 @@ impl RowView {
 }
 
 /// Where a page sits in the filtered rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Page {
     pub offset: i64,
     pub limit: i64,
@@ -55,14 +56,14 @@ pub struct Page {
 }
 
 /// A page of rows with its position.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RowPage {
     pub rows: Vec<RowView>,
     pub page: Page,
 }
 
 /// Which rows to return; every filter is optional and an empty one is no filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RowQuery {
     #[serde(default)]
     pub offset: Option<i64>,

@@ -1,6 +1,7 @@
 //! An import as the dry run answers it, as the summary and the history show it, and the
 //! apply and revert side of it.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -10,7 +11,7 @@ use crate::{
 };
 
 /// The answer of a dry run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DryRunReport {
     pub import_id: ImportId,
     pub status: ImportStatus,
@@ -31,13 +32,14 @@ pub struct DryRunReport {
 }
 
 /// An import as the summary and the history show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportSummary {
     pub id: ImportId,
     pub status: ImportStatus,
     pub source: String,
     pub created_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub created_at: OffsetDateTime,
     pub config_version: i32,
     pub file: FileSummary,
@@ -85,7 +87,7 @@ pub fn short_time(t: OffsetDateTime) -> String {
 }
 
 /// The apply side of an import's summary (empty while it is only staged).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ApplyInfo {
     /// Once an apply was requested.
     pub mode: Option<ApplyMode>,
@@ -100,9 +102,11 @@ pub struct ApplyInfo {
     pub failure: Option<String>,
     pub applied_by: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>")]
     pub applied_at: Option<OffsetDateTime>,
     pub reverted_by: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>")]
     pub reverted_at: Option<OffsetDateTime>,
     /// What the revert did, once reverted.
     pub revert_result: Option<RevertResult>,
@@ -111,7 +115,7 @@ pub struct ApplyInfo {
 }
 
 /// Apply progress: rows written of rows to write.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct Progress {
     pub done: u64,
     pub total: u64,
@@ -127,7 +131,7 @@ impl Progress {
 }
 
 /// What an apply did, row by row of the file.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct ApplyResult {
     /// New leads created.
     pub inserted: u64,
@@ -153,7 +157,7 @@ pub struct ApplyResult {
 }
 
 /// What a revert did.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct RevertResult {
     /// Leads the import created, removed.
     pub removed: u64,
@@ -166,16 +170,17 @@ pub struct RevertResult {
 }
 
 /// An earlier import that applied the same file with the same mapping and configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EarlierImport {
     pub import_id: ImportId,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub applied_at: OffsetDateTime,
     pub applied_by: Option<String>,
 }
 
 /// The configuration version an import was checked with, for the browser's own check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportConfigView {
     pub version: i32,
     pub config: rules::ImportConfig,

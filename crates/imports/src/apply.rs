@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rules::config::{DedupeKeyKind, DuplicatePolicy};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
+use tracing::instrument::WithSubscriber;
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -271,7 +272,8 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
 
 /// Runs a queued job on its own task, so a caller that goes away (a client hanging up)
 /// does not stop it; await the handle to wait for the apply to finish. The task stays in
-/// the caller's span, so the apply's log lines carry the request id that started it.
+/// the caller's span and logs to the caller's subscriber (whichever thread runs it), so
+/// the apply's log lines carry the request id that started it.
 pub fn spawn_run(svc: &ImportService, job_id: Uuid) -> tokio::task::JoinHandle<()> {
     let svc = svc.clone();
     tokio::spawn(
@@ -280,7 +282,8 @@ pub fn spawn_run(svc: &ImportService, job_id: Uuid) -> tokio::task::JoinHandle<(
                 tracing::error!(error = %e, job = %job_id, "apply job could not run");
             }
         }
-        .in_current_span(),
+        .in_current_span()
+        .with_current_subscriber(),
     )
 }
 

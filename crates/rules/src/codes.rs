@@ -94,6 +94,20 @@ macro_rules! codes {
             }
         }
 
+        /// On the wire a code is its dotted string, one of this list.
+        impl schemars::JsonSchema for Code {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                "Code".into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": "A stable issue code (docs/error-codes.md).",
+                    "enum": [ $( $text, )* ],
+                })
+            }
+        }
+
         impl FromStr for Code {
             type Err = UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

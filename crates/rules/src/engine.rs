@@ -18,7 +18,9 @@ use crate::issue::{Issue, SuggestedFix};
 use crate::{country, email, formula, number, phone, text, url};
 
 /// The overall state of a row after validation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RowStatus {
     /// No errors or warnings (info notes allowed).
@@ -112,7 +114,7 @@ pub struct BatchStats {
 }
 
 /// What the date values of one column say about day/month order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct DateColumn {
     pub field: String,
     /// The order used: the configured one, else the one the evidence shows, else `auto`

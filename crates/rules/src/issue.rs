@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{Code, Level};
 
 /// A change the grid can apply in one click.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SuggestedFix {
     /// What the button says, e.g. "Use jane@gmail.com".
     pub label: String,
@@ -26,7 +26,7 @@ impl SuggestedFix {
 
 /// One issue. JSON field names are part of the API:
 /// `row, field, code, level, value, normalized, message, hint, fix`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Issue {
     /// Source row number, 1-based as a spreadsheet shows it (0 for file and header issues).
     pub row: u32,
