@@ -333,7 +333,7 @@ fn validate() -> Value {
             "408": { "description": "The dry run took longer than the server's request timeout (REQUEST_TIMEOUT_SECS); no body." },
             "413": error("`file.too_large`: the upload is over MAX_UPLOAD_BYTES (or a sheet has more cells than allowed); `request.too_large`: a text field is over 1 MiB."),
             "415": error("`request.not_multipart`: the body is not multipart/form-data."),
-            "422": error("The file cannot be used: `file.empty`, `file.unsupported_format`, `file.encrypted`, `file.corrupt`, `file.zip_bomb`, `file.too_many_rows`, `file.too_many_columns`, `file.encoding_unknown`, `file.sheet_not_found`, `options.invalid`; or the mapping cannot: `mapping.unknown_field`, `header.field_conflict`."),
+            "422": error("The file cannot be used: `file.empty`, `file.unsupported_format`, `file.encrypted`, `file.unreadable`, `file.zip_bomb`, `file.too_slow`, `file.too_many_rows`, `file.too_many_columns`, `file.encoding_unknown`, `file.sheet_not_found`, `file.option_invalid`; or the mapping cannot: `mapping.unknown_field`, `header.field_conflict`."),
             "500": internal()
         }
     })

@@ -51,7 +51,7 @@ impl ImportError {
             ImportError::Forbidden(_) => "auth.forbidden",
             ImportError::BadRequest(_) => "request.invalid",
             ImportError::Invalid { code, .. } | ImportError::Conflict { code, .. } => code,
-            ImportError::Intake(e) => e.code(),
+            ImportError::Intake(e) => e.code().as_str(),
             ImportError::Internal(_) => "internal",
         }
     }

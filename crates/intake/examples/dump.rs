@@ -44,7 +44,7 @@ fn main() {
                                 );
                             }
                             for i in &r.issues {
-                                *codes.entry(i.code).or_default() += 1;
+                                *codes.entry(i.code.as_str()).or_default() += 1;
                             }
                             n += 1;
                             last_row = r.row;
@@ -56,7 +56,7 @@ fn main() {
                     }
                 }
                 for i in it.issues() {
-                    *codes.entry(i.code).or_default() += 1;
+                    *codes.entry(i.code.as_str()).or_default() += 1;
                 }
                 println!("   records={n} last_row={last_row} issues={codes:?}");
                 println!(

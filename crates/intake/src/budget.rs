@@ -129,7 +129,7 @@ mod tests {
         assert!(r.read(&mut buf).is_err());
         assert!(budget.tripped());
         let explained = budget.explain(IntakeError::corrupt("zip: read failed"));
-        assert_eq!(explained.code(), crate::codes::FILE_TOO_SLOW);
+        assert_eq!(explained.code(), crate::Code::FileTooSlow);
     }
 
     #[test]
@@ -137,6 +137,6 @@ mod tests {
         let budget = Budget::new(Duration::from_secs(60));
         assert!(budget.check().is_ok());
         let e = budget.explain(IntakeError::corrupt("broken"));
-        assert_eq!(e.code(), crate::codes::FILE_CORRUPT);
+        assert_eq!(e.code(), crate::Code::FileUnreadable);
     }
 }

@@ -1,6 +1,6 @@
 //! The errors that stop intake from reading a file, each with a stable code and a hint.
 
-use crate::issue::codes;
+use crate::issue::Code;
 
 /// Why a file (or the rest of it) cannot be read. Each variant maps to a stable code
 /// via [`IntakeError::code`]; `Display` is the human message, [`IntakeError::hint`]
@@ -90,23 +90,21 @@ pub enum IntakeError {
 }
 
 impl IntakeError {
-    /// The stable dotted code of this error.
-    pub fn code(&self) -> &'static str {
+    /// The stable code of this error (`as_str` gives the dotted form).
+    pub fn code(&self) -> Code {
         match self {
-            IntakeError::Empty => codes::FILE_EMPTY,
-            IntakeError::TooLarge { .. } | IntakeError::TooManyCells { .. } => {
-                codes::FILE_TOO_LARGE
-            }
-            IntakeError::TooManyRows { .. } => codes::FILE_TOO_MANY_ROWS,
-            IntakeError::TooManyColumns { .. } => codes::FILE_TOO_MANY_COLUMNS,
-            IntakeError::UnsupportedFormat { .. } => codes::FILE_UNSUPPORTED_FORMAT,
-            IntakeError::Encrypted => codes::FILE_ENCRYPTED,
-            IntakeError::ZipBomb { .. } => codes::FILE_ZIP_BOMB,
-            IntakeError::TooSlow { .. } => codes::FILE_TOO_SLOW,
-            IntakeError::Corrupt { .. } | IntakeError::Io(_) => codes::FILE_CORRUPT,
-            IntakeError::EncodingUnknown { .. } => codes::FILE_ENCODING_UNKNOWN,
-            IntakeError::SheetNotFound { .. } => codes::FILE_SHEET_NOT_FOUND,
-            IntakeError::InvalidOption(_) => codes::OPTIONS_INVALID,
+            IntakeError::Empty => Code::FileEmpty,
+            IntakeError::TooLarge { .. } | IntakeError::TooManyCells { .. } => Code::FileTooLarge,
+            IntakeError::TooManyRows { .. } => Code::FileTooManyRows,
+            IntakeError::TooManyColumns { .. } => Code::FileTooManyColumns,
+            IntakeError::UnsupportedFormat { .. } => Code::FileUnsupportedFormat,
+            IntakeError::Encrypted => Code::FileEncrypted,
+            IntakeError::ZipBomb { .. } => Code::FileZipBomb,
+            IntakeError::TooSlow { .. } => Code::FileTooSlow,
+            IntakeError::Corrupt { .. } | IntakeError::Io(_) => Code::FileUnreadable,
+            IntakeError::EncodingUnknown { .. } => Code::FileEncodingUnknown,
+            IntakeError::SheetNotFound { .. } => Code::FileSheetNotFound,
+            IntakeError::InvalidOption(_) => Code::FileOptionInvalid,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::issue::{codes, IntakeIssue, Level};
+use crate::issue::{Code, IntakeIssue, Level};
 use crate::sheet::Merge;
 use crate::source::SourceRow;
 
@@ -217,7 +217,7 @@ pub(crate) fn names(block: &[&[String]], header_row: u32) -> (Vec<String>, Vec<I
             issues.push(
                 IntakeIssue::new(
                     Level::Warning,
-                    codes::HEADER_EMPTY,
+                    Code::HeaderEmpty,
                     format!("Column {} has no header; it is called \"{name}\".", c + 1),
                 )
                 .at_row(header_row)
@@ -235,7 +235,7 @@ pub(crate) fn names(block: &[&[String]], header_row: u32) -> (Vec<String>, Vec<I
             issues.push(
                 IntakeIssue::new(
                     Level::Warning,
-                    codes::HEADER_DUPLICATE,
+                    Code::HeaderDuplicate,
                     format!("The header \"{original}\" appears more than once; this column is called \"{name}\"."),
                 )
                 .at_row(header_row)
@@ -283,14 +283,14 @@ mod tests {
         assert_eq!(
             issues
                 .iter()
-                .filter(|i| i.code == codes::HEADER_DUPLICATE)
+                .filter(|i| i.code == Code::HeaderDuplicate)
                 .count(),
             2
         );
         assert_eq!(
             issues
                 .iter()
-                .filter(|i| i.code == codes::HEADER_EMPTY)
+                .filter(|i| i.code == Code::HeaderEmpty)
                 .count(),
             1
         );

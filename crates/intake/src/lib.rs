@@ -29,7 +29,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use error::IntakeError;
-pub use issue::{codes, IntakeIssue, Level};
+pub use issue::{Code, IntakeIssue, Level};
 pub use limits::Limits;
 pub use sheet::choose::{SheetChoice, SkippedSheet};
 pub use sheet::{SheetInfo, SheetSelector};
@@ -414,7 +414,7 @@ impl Intake {
                     self.issues.push(
                         IntakeIssue::new(
                             Level::Info,
-                            codes::ROW_EMPTY,
+                            Code::RowEmpty,
                             "This row is blank; it was skipped.",
                         )
                         .at_row(row.row),
@@ -446,7 +446,7 @@ impl Intake {
                 issues.push(
                     IntakeIssue::new(
                         Level::Warning,
-                        codes::ROW_EXTRA_CELLS,
+                        Code::RowExtraCells,
                         format!(
                             "This row has {} cells but the header has {width}; the extra cells are kept.",
                             cells.len()
@@ -463,7 +463,7 @@ impl Intake {
                 issues.push(
                     IntakeIssue::new(
                         Level::Warning,
-                        codes::ROW_MISSING_CELLS,
+                        Code::RowMissingCells,
                         format!(
                             "This row has {} cells but the header has {width}; the missing cells are empty.",
                             cells.len()

@@ -2,7 +2,7 @@
 //! they share.
 
 use crate::error::IntakeError;
-use crate::issue::{codes, IntakeIssue, Level};
+use crate::issue::{Code, IntakeIssue, Level};
 use crate::limits::Limits;
 use crate::sheet::Merge;
 
@@ -38,7 +38,7 @@ pub(crate) fn check_text_cell(
         issues.push(
             IntakeIssue::new(
                 Level::Warning,
-                codes::CELL_TOO_LONG,
+                Code::CellTooLong,
                 format!(
                     "This cell holds {} bytes, more than the limit of {}; it is kept whole.",
                     value.len(),
@@ -54,7 +54,7 @@ pub(crate) fn check_text_cell(
         issues.push(
             IntakeIssue::new(
                 Level::Warning,
-                codes::CELL_NUMBER_AS_PHONE,
+                Code::CellNumberAsPhone,
                 "This looks like a phone number that a spreadsheet turned into a number in scientific notation; its last digits may be lost.",
             )
             .at_row(row)
@@ -100,7 +100,7 @@ pub(crate) fn check_number_cell(
         issues.push(
             IntakeIssue::new(
                 Level::Info,
-                codes::CELL_NUMBER_AS_PHONE,
+                Code::CellNumberAsPhone,
                 "A long number stored as a number: if it is a phone number, a leading 0 or + may have been lost.",
             )
             .at_row(row)

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use intake::{codes, open, IntakeError, Options, RawRecord};
+use intake::{open, Code, IntakeError, Options, RawRecord};
 
 fn corpus(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,7 +41,7 @@ fn summary_with(rel: &str, opts: &Options) -> Summary {
         headers: info.headers,
         records: rows.len(),
         rows,
-        file_issues: it.issues().iter().map(|i| i.code).collect(),
+        file_issues: it.issues().iter().map(|i| i.code.as_str()).collect(),
     }
 }
 
@@ -52,17 +52,17 @@ fn summary(rel: &str) -> Summary {
 fn error_code(rel: &str) -> &'static str {
     match open(&corpus(rel), &Options::default()) {
         Ok(mut it) => match it.find_map(Result::err) {
-            Some(e) => e.code(),
+            Some(e) => e.code().as_str(),
             None => panic!("{rel} was read without error"),
         },
-        Err(e) => e.code(),
+        Err(e) => e.code().as_str(),
     }
 }
 
 fn row_codes(s: &Summary) -> Vec<&'static str> {
     s.rows
         .iter()
-        .flat_map(|r| r.issues.iter().map(|i| i.code))
+        .flat_map(|r| r.issues.iter().map(|i| i.code.as_str()))
         .collect()
 }
 
@@ -585,10 +585,10 @@ fn ragged_rows_and_bad_headers_in_frictionless_invalid_csv_get_their_codes() {
     let s = summary("frictionless-py/invalid.csv");
     assert_eq!(s.headers, ["id", "name", "Column 3", "name (2)"]);
     let codes = row_codes(&s);
-    assert!(codes.contains(&codes::ROW_EXTRA_CELLS));
-    assert!(codes.contains(&codes::ROW_MISSING_CELLS));
-    assert!(s.file_issues.contains(&codes::HEADER_EMPTY));
-    assert!(s.file_issues.contains(&codes::HEADER_DUPLICATE));
+    assert!(codes.contains(&Code::RowExtraCells.as_str()));
+    assert!(codes.contains(&Code::RowMissingCells.as_str()));
+    assert!(s.file_issues.contains(&Code::HeaderEmpty.as_str()));
+    assert!(s.file_issues.contains(&Code::HeaderDuplicate.as_str()));
     // Extra cells are kept after the header's columns.
     assert!(s.rows.iter().any(|r| r.cells.len() > s.headers.len()));
 }
@@ -628,11 +628,11 @@ fn error_cells_are_flagged_and_formulas_report_their_cached_value() {
     assert!(
         codes
             .iter()
-            .filter(|c| **c == codes::CELL_ERROR_VALUE)
+            .filter(|c| **c == Code::CellErrorValue.as_str())
             .count()
             >= 6
     );
-    assert!(codes.contains(&codes::CELL_FORMULA_CACHED));
+    assert!(codes.contains(&Code::CellFormulaCached.as_str()));
     assert!(s.rows.iter().any(|r| r.cells[0] == "#N/A"));
 }
 
@@ -677,7 +677,7 @@ fn a_hidden_sheet_can_be_chosen_by_name_and_a_missing_one_is_an_error() {
     };
     // The hidden sheet holds no cells: choosing it explicitly says so.
     let err = open(&corpus("calamine/any_sheets.xlsx"), &opts).unwrap_err();
-    assert_eq!(err.code(), codes::FILE_EMPTY);
+    assert_eq!(err.code().as_str(), Code::FileEmpty.as_str());
     let opts = Options {
         sheet: Some(intake::SheetSelector::Index(0)),
         ..Options::default()
@@ -689,7 +689,7 @@ fn a_hidden_sheet_can_be_chosen_by_name_and_a_missing_one_is_an_error() {
         ..Options::default()
     };
     let err = open(&corpus("calamine/any_sheets.xlsx"), &opts).unwrap_err();
-    assert_eq!(err.code(), codes::FILE_SHEET_NOT_FOUND);
+    assert_eq!(err.code().as_str(), Code::FileSheetNotFound.as_str());
 }
 
 #[test]
@@ -719,7 +719,7 @@ fn the_caller_can_force_encoding_and_delimiter() {
         ..Options::default()
     };
     let err = open(&corpus("league-csv/prenoms.csv"), &opts).unwrap_err();
-    assert_eq!(err.code(), codes::FILE_ENCODING_UNKNOWN);
+    assert_eq!(err.code().as_str(), Code::FileEncodingUnknown.as_str());
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use intake::{codes, open, IntakeError, Limits, Options};
+use intake::{open, Code, IntakeError, Limits, Options};
 
 /// Address-space cap for the child: far below what a dense grid of a sparse
 /// XFD1048576 sheet (17 billion cells) or an expanded ODS bomb would need.
@@ -189,9 +189,9 @@ fn number_record(row: u16, col: u16) -> (u16, Vec<u8>) {
 #[test]
 fn an_empty_file_is_reported_as_empty() {
     let p = temp_file("empty.csv", b"");
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_EMPTY);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileEmpty.as_str());
     let p = temp_file("blank.csv", b"\r\n\r\n   \n");
-    assert_eq!(outcome(&p, &Options::default()), codes::FILE_EMPTY);
+    assert_eq!(outcome(&p, &Options::default()), Code::FileEmpty.as_str());
 }
 
 #[test]
@@ -206,7 +206,10 @@ fn binary_garbage_is_an_unsupported_format() {
         })
         .collect();
     let p = temp_file("garbage.bin", &bytes);
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_UNSUPPORTED_FORMAT);
+    assert_eq!(
+        outcome_under_memory_cap(&p),
+        Code::FileUnsupportedFormat.as_str()
+    );
 }
 
 #[test]
@@ -214,7 +217,7 @@ fn a_zip_bomb_declaring_gigabytes_is_refused_before_parsing() {
     let mut z = xlsx(&inline("A1", "x"));
     patch_declared_size(&mut z, "xl/worksheets/sheet1.xml", 0xF000_0000);
     let p = temp_file("bomb-declared.xlsx", &z);
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileZipBomb.as_str());
 }
 
 #[test]
@@ -229,7 +232,7 @@ fn a_zip_bomb_with_an_extreme_compression_ratio_is_refused() {
         true,
     );
     let p = temp_file("bomb-ratio.xlsx", &z);
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileZipBomb.as_str());
 }
 
 #[test]
@@ -248,7 +251,7 @@ fn a_zip_entry_lying_about_its_size_cannot_inflate_past_it() {
     patch_declared_size(&mut z, "xl/sharedStrings.xml", 100);
     let p = temp_file("bomb-lying.xlsx", &z);
     // The real count of inflated bytes catches the lie before a parser reads the part.
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileZipBomb.as_str());
 }
 
 #[test]
@@ -259,7 +262,10 @@ fn a_sparse_xfd1048576_sheet_is_refused_without_allocating_the_grid() {
         inline("XFD1048576", "far away")
     );
     let p = temp_file("sparse.xlsx", &xlsx(&data));
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_MANY_COLUMNS);
+    assert_eq!(
+        outcome_under_memory_cap(&p),
+        Code::FileTooManyColumns.as_str()
+    );
 }
 
 #[test]
@@ -284,7 +290,7 @@ fn an_xls_whose_cells_span_a_huge_grid_is_refused_before_calamine_builds_it() {
         "sparse.xls",
         &xls(&[number_record(0, 0), number_record(65_535, 255)]),
     );
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_LARGE);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileTooLarge.as_str());
 }
 
 #[test]
@@ -296,14 +302,14 @@ fn an_xls_with_a_lying_dimensions_record_is_refused() {
     dims.extend_from_slice(&0xFFu16.to_le_bytes());
     dims.extend_from_slice(&0u16.to_le_bytes());
     let p = temp_file("dims.xls", &xls(&[(0x0200, dims), number_record(0, 0)]));
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_TOO_LARGE);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileTooLarge.as_str());
 }
 
 #[test]
 fn the_encrypted_workbook_is_refused_under_the_memory_cap() {
     assert_eq!(
         outcome_under_memory_cap(&corpus("calamine/pass_protected.xlsx")),
-        codes::FILE_ENCRYPTED
+        Code::FileEncrypted.as_str()
     );
 }
 
@@ -311,7 +317,7 @@ fn the_encrypted_workbook_is_refused_under_the_memory_cap() {
 fn the_ods_repeat_bomb_is_refused_under_the_memory_cap() {
     assert_eq!(
         outcome_under_memory_cap(&corpus("calamine/issue_594_dos.ods")),
-        codes::FILE_TOO_MANY_COLUMNS
+        Code::FileTooManyColumns.as_str()
     );
 }
 
@@ -462,10 +468,10 @@ fn the_issue_10_workbook_of_4_mb_inflating_to_1_gib_is_refused_before_reading() 
     assert!(z.len() < 10 << 20, "the bomb is small: {} bytes", z.len());
     let p = temp_file("bomb-issue10.xlsx", &z);
     let (code, took) = timed_outcome(&p);
-    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert_eq!(code, Code::FileZipBomb.as_str());
     assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
     println!("issue-10 bomb: {} bytes, refused in {took:?}", z.len());
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileZipBomb.as_str());
 }
 
 #[test]
@@ -481,10 +487,10 @@ fn a_bomb_declaring_a_harmless_size_is_caught_by_counting_what_it_inflates_to() 
     };
     let p = temp_file("bomb-lying-size.xlsx", &workbook_with(sheet, None));
     let (code, took) = timed_outcome(&p);
-    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert_eq!(code, Code::FileZipBomb.as_str());
     assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
     println!("lying declared size: refused in {took:?}");
-    assert_eq!(outcome_under_memory_cap(&p), codes::FILE_ZIP_BOMB);
+    assert_eq!(outcome_under_memory_cap(&p), Code::FileZipBomb.as_str());
 }
 
 #[test]
@@ -513,7 +519,7 @@ fn a_bomb_in_the_shared_strings_is_refused_before_reading() {
         &workbook_with(stored("xl/worksheets/sheet1.xml", &sheet_xml), Some(shared)),
     );
     let (code, took) = timed_outcome(&p);
-    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert_eq!(code, Code::FileZipBomb.as_str());
     assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
     println!("shared-strings bomb: refused in {took:?}");
 }
@@ -541,7 +547,7 @@ fn many_small_bombed_entries_are_refused_by_their_ratio_together() {
     }
     let p = temp_file("bomb-many-small.xlsx", &raw_zip(&entries));
     let (code, took) = timed_outcome(&p);
-    assert_eq!(code, codes::FILE_ZIP_BOMB);
+    assert_eq!(code, Code::FileZipBomb.as_str());
     assert!(took.as_secs_f64() < 2.0, "refused after {took:?}");
     println!("600 small bombs: refused in {took:?}");
 }
@@ -586,7 +592,7 @@ fn opening_past_the_time_budget_is_refused_as_too_slow() {
         },
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_SLOW);
+    assert_eq!(outcome(&p, &opts), Code::FileTooSlow.as_str());
     let p = temp_file("budget.csv", b"email\na@example.com\n");
     // Text files have no inflation and no worker; the whole-read budget covers them.
     let opts = Options {
@@ -596,7 +602,7 @@ fn opening_past_the_time_budget_is_refused_as_too_slow() {
         },
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_SLOW);
+    assert_eq!(outcome(&p, &opts), Code::FileTooSlow.as_str());
 }
 
 #[test]
@@ -622,7 +628,7 @@ fn reading_past_the_whole_read_budget_stops_with_too_slow() {
     let err = it
         .collect::<Result<Vec<_>, _>>()
         .expect_err("the read budget is spent");
-    assert_eq!(err.code(), codes::FILE_TOO_SLOW);
+    assert_eq!(err.code().as_str(), Code::FileTooSlow.as_str());
 }
 
 // ---- limits
@@ -637,7 +643,7 @@ fn a_file_over_the_upload_limit_is_too_large() {
         },
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_LARGE);
+    assert_eq!(outcome(&p, &opts), Code::FileTooLarge.as_str());
 }
 
 #[test]
@@ -650,7 +656,7 @@ fn a_file_over_the_row_limit_fails_while_streaming() {
         },
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_MANY_ROWS);
+    assert_eq!(outcome(&p, &opts), Code::FileTooManyRows.as_str());
 }
 
 #[test]
@@ -659,7 +665,7 @@ fn a_file_over_the_column_limit_is_refused() {
     let p = temp_file("cols.csv", format!("{line}\n{line}\n").as_bytes());
     assert_eq!(
         outcome(&p, &Options::default()),
-        codes::FILE_TOO_MANY_COLUMNS
+        Code::FileTooManyColumns.as_str()
     );
 }
 
@@ -672,7 +678,7 @@ fn a_cell_over_the_length_limit_is_kept_and_flagged() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(rows[0].cells[1].len(), 40_000);
-    assert_eq!(rows[0].issues[0].code, codes::CELL_TOO_LONG);
+    assert_eq!(rows[0].issues[0].code.as_str(), Code::CellTooLong.as_str());
 }
 
 #[test]
@@ -694,7 +700,7 @@ fn a_sheet_over_the_cell_limit_is_too_large() {
         },
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::FILE_TOO_LARGE);
+    assert_eq!(outcome(&p, &opts), Code::FileTooLarge.as_str());
 }
 
 // ---- text details
@@ -709,7 +715,11 @@ fn a_stray_quote_is_reported_at_its_row_and_the_swallowed_rows_are_split_back() 
         .unwrap();
     let flagged: Vec<u32> = rows
         .iter()
-        .filter(|r| r.issues.iter().any(|i| i.code == codes::ROW_UNCLOSED_QUOTE))
+        .filter(|r| {
+            r.issues
+                .iter()
+                .any(|i| i.code.as_str() == Code::RowUnclosedQuote.as_str())
+        })
         .map(|r| r.row)
         .collect();
     assert_eq!(flagged, [3]);
@@ -750,7 +760,10 @@ fn a_phone_mangled_into_scientific_notation_is_flagged() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(rows[0].issues[0].code, codes::CELL_NUMBER_AS_PHONE);
+    assert_eq!(
+        rows[0].issues[0].code.as_str(),
+        Code::CellNumberAsPhone.as_str()
+    );
     assert_eq!(
         rows[0].issues[0].value.as_deref(),
         Some("4.91511234567E+11")
@@ -769,7 +782,10 @@ fn long_numbers_in_a_sheet_render_without_fraction_and_are_flagged_as_phones() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(rows[0].cells, ["491511234567"]);
-    assert_eq!(rows[0].issues[0].code, codes::CELL_NUMBER_AS_PHONE);
+    assert_eq!(
+        rows[0].issues[0].code.as_str(),
+        Code::CellNumberAsPhone.as_str()
+    );
     assert_eq!(rows[1].cells, ["12"]);
     assert!(rows[1].issues.is_empty());
 }
@@ -810,7 +826,7 @@ fn a_header_row_past_the_end_is_an_invalid_option() {
         header_row: Some(40),
         ..Options::default()
     };
-    assert_eq!(outcome(&p, &opts), codes::OPTIONS_INVALID);
+    assert_eq!(outcome(&p, &opts), Code::FileOptionInvalid.as_str());
 }
 
 #[test]

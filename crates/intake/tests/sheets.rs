@@ -301,5 +301,5 @@ fn a_workbook_of_empty_sheets_is_empty() {
         &workbook(&[("A", "visible", &[]), ("B", "visible", &[])]),
     );
     let err = open(&p, &Options::default()).unwrap_err();
-    assert_eq!(err.code(), intake::codes::FILE_EMPTY);
+    assert_eq!(err.code().as_str(), intake::Code::FileEmpty.as_str());
 }

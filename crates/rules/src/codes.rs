@@ -143,6 +143,10 @@ codes! {
     FileUnsupportedFormat = "file.unsupported_format", Error;
     /// The file claims a known format but cannot be read.
     FileUnreadable = "file.unreadable", Error;
+    /// The sheet asked for does not exist in the workbook.
+    FileSheetNotFound = "file.sheet_not_found", Error;
+    /// A reading option (header row, delimiter, encoding) cannot apply to this file.
+    FileOptionInvalid = "file.option_invalid", Error;
     /// No row looks like a header row.
     FileHeaderNotFound = "file.header_not_found", Warning;
     /// Two columns have the same header text.

@@ -30,6 +30,10 @@ impl SuggestedFix {
 pub struct Issue {
     /// Source row number, 1-based as a spreadsheet shows it (0 for file and header issues).
     pub row: u32,
+    /// The 1-based column of the cell, for issues intake found while reading the file
+    /// (absent on the rules' own issues, which name a `field`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
     /// Field key the issue is about, when there is one.
     pub field: Option<String>,
     pub code: Code,
@@ -48,6 +52,7 @@ impl Issue {
     pub fn new(code: Code, row: u32, message: impl Into<String>) -> Self {
         Issue {
             row,
+            column: None,
             field: None,
             code,
             level: code.default_level(),

@@ -3,7 +3,7 @@
 
 use calamine::{CellErrorType, Data, DataRef, ExcelDateTime};
 
-use crate::issue::{codes, IntakeIssue, Level};
+use crate::issue::{Code, IntakeIssue, Level};
 use crate::limits::Limits;
 use crate::source::{check_number_cell, check_text_cell, render_number};
 
@@ -100,7 +100,7 @@ pub(crate) fn render(
         issues.push(
             IntakeIssue::new(
                 Level::Info,
-                codes::CELL_FORMULA_CACHED,
+                Code::CellFormulaCached,
                 "This cell is a formula; the value it showed when the file was last saved is used.",
             )
             .at_row(row1)
@@ -114,7 +114,7 @@ pub(crate) fn render(
 pub(crate) fn error_issue(row1: u32, col: usize, text: &str) -> IntakeIssue {
     IntakeIssue::new(
         Level::Warning,
-        codes::CELL_ERROR_VALUE,
+        Code::CellErrorValue,
         format!("This cell shows the spreadsheet error {text}, not a value."),
     )
     .at_row(row1)

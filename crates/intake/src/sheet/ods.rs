@@ -16,7 +16,7 @@ use super::cells::{error_issue, iso_duration_to_clock};
 use super::{choose, select, send, Assembler, Job, Merge, Msg, SheetInfo, Sink, Stop};
 use crate::budget::{Budget, Guarded};
 use crate::error::IntakeError;
-use crate::issue::{codes, IntakeIssue, Level};
+use crate::issue::{Code, IntakeIssue, Level};
 use crate::limits::Limits;
 use crate::source::{check_number_cell, check_text_cell, render_number};
 
@@ -375,7 +375,7 @@ fn cell_value(
         issues.push(
             IntakeIssue::new(
                 Level::Info,
-                codes::CELL_FORMULA_CACHED,
+                Code::CellFormulaCached,
                 "This cell is a formula; the value it showed when the file was last saved is used.",
             )
             .at_row(row1)

@@ -10,7 +10,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use crate::error::IntakeError;
-use crate::issue::{codes, IntakeIssue, Level};
+use crate::issue::{Code, IntakeIssue, Level};
 use crate::limits::Limits;
 use crate::source::{check_text_cell, RowSource, SourceRow};
 
@@ -298,7 +298,7 @@ impl RowSource for CsvSource {
                 let swallowed = cells[k].bytes().filter(|&b| b == b'\n').count();
                 let issue = IntakeIssue::new(
                     Level::Error,
-                    codes::ROW_UNCLOSED_QUOTE,
+                    Code::RowUnclosedQuote,
                     format!(
                         "A quote opened in row {row}, column {} is not closed where it should be; it swallowed the next {swallowed} lines. They were split back into rows — check them.",
                         k + 1

@@ -127,6 +127,7 @@ mod tests {
     fn issue(field: &str, level: &str) -> Issue {
         Issue {
             row: 3,
+            column: None,
             field: Some(field.into()),
             code: serde_json::from_value(serde_json::json!("cell.email_invalid")).unwrap(),
             level: serde_json::from_value(serde_json::json!(level)).unwrap(),
