@@ -58,20 +58,16 @@ pub struct DemoLogin {
     pub password: String,
 }
 
-/// Lower-cases and trims an email and checks its basic shape.
+/// Lower-cases and trims an email and checks it with the same check as a lead's e-mail
+/// (`rules::email::check`: one idea of a valid address in the whole product).
 fn normalize_email(email: &str) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && !email.contains(char::is_whitespace)
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-    if valid {
-        Ok(email)
-    } else {
-        Err(AuthError::Invalid(format!(
-            "\"{email}\" is not a valid email address."
-        )))
+    match rules::email::check(&email) {
+        Ok(()) => Ok(email),
+        Err(e) => Err(AuthError::Invalid(format!(
+            "\"{email}\" is not a valid email address: {}.",
+            e.reason
+        ))),
     }
 }
 
@@ -332,4 +328,27 @@ pub async fn bootstrap_demo(pool: &PgPool) -> Result<Option<DemoLogin>, AuthErro
         email,
         password,
     }))
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::normalize_email;
+
+    #[test]
+    fn an_account_email_is_checked_like_a_leads_email() {
+        assert_eq!(
+            normalize_email("  Ada@Acme.Example ").ok().as_deref(),
+            Some("ada@acme.example")
+        );
+        for bad in [
+            "ada",
+            "ada@",
+            "@acme.example",
+            "ada@acme",
+            "a b@acme.example",
+            "ada@@acme.example",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad}");
+        }
+    }
 }
