@@ -95,7 +95,7 @@ fn options_from_fields(
         .get("delimiter")
         .filter(|v| !v.is_empty())
         .map(|v| {
-            parse_delimiter(v)
+            intake::delimiter_from_name(v)
                 .ok_or_else(|| invalid(format!("delimiter “{v}” must be one character, or “tab”.")))
         })
         .transpose()?;
@@ -109,14 +109,6 @@ fn options_from_fields(
         delimiter,
         page_limit: None,
     })
-}
-
-fn parse_delimiter(v: &str) -> Option<u8> {
-    match v {
-        "tab" | "\\t" | "\t" => Some(b'\t'),
-        _ if v.len() == 1 && v.is_ascii() => v.bytes().next(),
-        _ => None,
-    }
 }
 
 /// Paging for the history.

@@ -130,10 +130,10 @@ async fn kept_file(
 fn delimiter_byte(value: Option<&str>) -> Result<Option<u8>, ImportError> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
-        Some(v) if v.len() == 1 && v.is_ascii() => Ok(v.bytes().next()),
-        Some(v) => Err(ImportError::bad_request(format!(
-            "The delimiter “{v}” must be one character, or “tab”."
-        ))),
+        Some(v) => intake::delimiter_from_name(v).map(Some).ok_or_else(|| {
+            ImportError::bad_request(format!(
+                "The delimiter “{v}” must be one character, or “tab”."
+            ))
+        }),
     }
 }

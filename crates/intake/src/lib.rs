@@ -58,6 +58,16 @@ pub struct Options {
     pub fields: Option<Arc<rules::ImportConfig>>,
 }
 
+/// A delimiter as callers name it: one ASCII character, or `tab` (also `\t`); `None` for
+/// anything else. The one reading of the `delimiter` option for every transport.
+pub fn delimiter_from_name(name: &str) -> Option<u8> {
+    match name {
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        _ if name.len() == 1 && name.is_ascii() => name.bytes().next(),
+        _ => None,
+    }
+}
+
 /// The file format as detected from the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -485,5 +495,20 @@ impl Iterator for Intake {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_record().transpose()
+    }
+}
+
+#[cfg(test)]
+mod delimiter_tests {
+    use super::delimiter_from_name;
+
+    #[test]
+    fn a_delimiter_is_one_ascii_character_or_tab() {
+        assert_eq!(delimiter_from_name(";"), Some(b';'));
+        assert_eq!(delimiter_from_name("tab"), Some(b'\t'));
+        assert_eq!(delimiter_from_name("\\t"), Some(b'\t'));
+        assert_eq!(delimiter_from_name("\t"), Some(b'\t'));
+        assert_eq!(delimiter_from_name(";;"), None);
+        assert_eq!(delimiter_from_name("§"), None);
     }
 }
