@@ -35,7 +35,7 @@ pub use rows::{Page, RowPage, RowQuery, RowView};
 pub use rules::config::DuplicatePolicy;
 pub use rules::engine::DateColumn;
 pub use rules::{Code, Issue, Level, RowStatus, SuggestedFix};
-pub use stats::Stats;
+pub use stats::{Delta, Stats};
 pub use status::ImportStatus;
 pub use summary::{
     datetime_attr, short_time, ApplyInfo, ApplyResult, DryRunReport, EarlierImport,

@@ -479,7 +479,7 @@ fn finish_chunk(
             row_no: i32::try_from(p.row).unwrap_or(i32::MAX),
             original_json: p.original_json,
             normalized_json: evaluated.normalized_json,
-            status,
+            status: status.as_str(),
             codes: codes_of(&evaluated.issues),
             issues_json: serde_json::to_string(&evaluated.issues).map_err(ImportError::internal)?,
             keys: evaluated

@@ -53,12 +53,12 @@ pub(crate) fn evaluate(
 }
 
 /// The row status its issues imply: any error → `error`, any warning → `warning`.
-pub(crate) fn status_of(issues: &[serde_json::Value]) -> &'static str {
-    let mut status = "valid";
+pub(crate) fn status_of(issues: &[serde_json::Value]) -> RowStatus {
+    let mut status = RowStatus::Valid;
     for i in issues {
         match i["level"].as_str() {
-            Some("error") => return "error",
-            Some("warning") => status = "warning",
+            Some("error") => return RowStatus::Error,
+            Some("warning") => status = RowStatus::Warning,
             _ => {}
         }
     }
