@@ -147,6 +147,46 @@ fn urlencode(s: &str) -> String {
     out
 }
 
+/// Refuses a JSON or form body that carries a NUL character (`\u0000`, `%00`) with 400:
+/// PostgreSQL cannot store NUL in text or JSON, so such a value would otherwise fail deep
+/// inside a service as a 500. A body over `limit` is refused as the JSON extractor would.
+pub async fn refuse_nul_text(req: Request, next: Next, limit: usize) -> Response {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let needle: &[u8] = if content_type.starts_with("application/json") {
+        b"\\u0000"
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        b"%00"
+    } else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.invalid_json",
+            format!("The request body could not be read, or is larger than {limit} bytes."),
+        )
+        .into_response();
+    };
+    if bytes
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+    {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.invalid_json",
+            "Text in the request may not contain NUL characters (\\u0000).",
+        )
+        .into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::urlencode;

@@ -40,6 +40,9 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
             state.clone(),
             middleware::resolve_principal,
         ))
+        .layer(axum::middleware::from_fn(|req, next| {
+            middleware::refuse_nul_text(req, next, DEFAULT_BODY_LIMIT)
+        }))
         .layer(axum::middleware::from_fn(middleware::reject_cross_site))
         .layer(axum::middleware::from_fn_with_state(
             security,

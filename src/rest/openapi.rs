@@ -345,8 +345,8 @@ fn history() -> Value {
         "operationId": "listImports",
         "summary": "The company's imports, newest first",
         "parameters": [
-            query_param("offset", "Imports to skip (negative counts as 0).", json!({ "type": "integer", "default": 0 })),
-            query_param("limit", "Imports to return; the server clamps it to 1..=500.", json!({ "type": "integer", "default": 50 }))
+            query_param("offset", "Imports to skip (negative counts as 0).", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 0 })),
+            query_param("limit", "Imports to return; the server clamps it to 1..=500.", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 50 }))
         ],
         "responses": {
             "200": ok("One page of the history. `offset` and `limit` echo the request.", json!({
@@ -386,11 +386,12 @@ fn rows() -> Value {
         "summary": "Page through staged rows",
         "description": "Rows in file order (`seq`), optionally only those of one status, with an issue on one field, or with an issue of one code. The filters combine.",
         "parameters": [
-            query_param("offset", "Rows to skip (negative counts as 0).", json!({ "type": "integer", "default": 0 })),
-            query_param("limit", "Rows to return: 1..=1000; 0 or less means 100.", json!({ "type": "integer", "default": 100, "maximum": 1000 })),
+            query_param("offset", "Rows to skip (negative counts as 0).", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 0 })),
+            query_param("limit", "Rows to return: 1..=1000 (more is clamped to 1000); 0 or less means 100.", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 100 })),
             query_param("status", "Only rows of this status.", json!({ "type": "string", "enum": ["valid", "warning", "error"] })),
             query_param("field", "Only rows with an issue on this field key, e.g. `email`.", json!({ "type": "string" })),
-            query_param("code", "Only rows with an issue of this code, e.g. `cell.email_invalid`.", json!({ "type": "string" }))
+            query_param("code", "Only rows with an issue of this code, e.g. `cell.email_invalid`.", json!({ "type": "string" })),
+            query_param("q", "Only rows with a cell (original or edited) containing this text, case-insensitively.", json!({ "type": "string" }))
         ],
         "responses": {
             "200": ok("A page of rows and where it sits in the filtered rows.", schema_ref("RowPage")),
@@ -804,11 +805,13 @@ fn schemas() -> Value {
         "properties": {
             "edits": {
                 "type": "array",
+                "minItems": 1,
+                "maxItems": 10000,
                 "items": {
                     "type": "object",
                     "required": ["seq", "field", "value"],
                     "properties": {
-                        "seq": { "type": "integer", "minimum": 1, "description": "The row's `seq`." },
+                        "seq": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "The row's `seq`." },
                         "field": { "type": "string", "description": "A field key of the configuration." },
                         "value": { "type": ["string", "null"], "description": "The new value; null clears the cell." }
                     }

@@ -112,13 +112,22 @@ async fn read_text(mut field: Field<'_>) -> Result<String, ApiError> {
             ));
         }
     }
-    String::from_utf8(buf).map_err(|_| {
+    let text = String::from_utf8(buf).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "request.invalid",
             format!("The field “{name}” is not UTF-8 text."),
         )
-    })
+    })?;
+    // PostgreSQL cannot store NUL in text; refuse it here rather than fail later.
+    if text.contains('\0') {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.invalid",
+            format!("The field “{name}” may not contain NUL characters."),
+        ));
+    }
+    Ok(text)
 }
 
 /// Keeps only the last path segment and drops control characters.

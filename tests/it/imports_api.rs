@@ -908,3 +908,43 @@ async fn a_workbook_with_a_cover_sheet_is_read_from_its_lead_sheet_and_says_why(
     .await;
     assert_eq!(summary["file"]["sheet_choice"], *choice);
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn nul_characters_are_removed_from_a_file_and_refused_in_requests(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let mut csv = b"First name,Last name,Email\nAda\x00x,Lovelace,ada@example.org\n".to_vec();
+    for i in 0..20 {
+        csv.extend_from_slice(format!("Bob{i},Builder,bob{i}@example.org\n").as_bytes());
+    }
+    let res = upload(&app, &cookie, "nul.csv", &csv, &[]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "a NUL in a cell does not fail the upload"
+    );
+    let report = body_json(res).await;
+    let first = &report["rows"][0];
+    assert_eq!(first["original"]["First name"], "Adax");
+    assert!(
+        first["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "cell.nul_removed"),
+        "{first}"
+    );
+
+    let preset = serde_json::json!({ "name": "a\u{0}b", "mapping": { "Email": "email" } });
+    let res = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &cookie, &preset),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body_json(res).await["error"]["code"],
+        "request.invalid_json"
+    );
+}

@@ -30,6 +30,8 @@ impl PresetScope {
 /// A preset to save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PresetInput {
+    /// Unique per owner (or per company for company presets); trimmed.
+    #[schemars(length(min = 1, max = 200), extend("pattern" = "\\S"))]
     pub name: String,
     /// The partner or system the files come from; presets are found again by it.
     #[serde(default)]
@@ -38,6 +40,7 @@ pub struct PresetInput {
     #[serde(default)]
     pub scope: Option<PresetScope>,
     /// `{header: field}`; `null` ignores a column.
+    #[schemars(extend("minProperties" = 1))]
     pub mapping: ExplicitMapping,
     /// The file's headers in order, to recognise the same layout later. Without them the
     /// preset applies to every file of its source.

@@ -24,7 +24,35 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<CorrectionResult>();
     generator.subschema_for::<PresetInput>();
     generator.subschema_for::<PresetView>();
-    generator.take_definitions(true)
+    let mut schemas = generator.take_definitions(true);
+    schemas.values_mut().for_each(bound_integers);
+    schemas
+}
+
+/// Gives every sized integer the range its Rust type holds (schemars names the format but
+/// sets only the lower bound of unsigned ones), so a client — or an API fuzzer — knows
+/// that 2^32 is not a row number.
+fn bound_integers(schema: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    match schema {
+        Value::Object(map) => {
+            let range = match map.get("format").and_then(Value::as_str) {
+                Some("uint32") => Some((json!(0), json!(u32::MAX))),
+                Some("uint64") => Some((json!(0), json!(u64::MAX))),
+                Some("int32") => Some((json!(i32::MIN), json!(i32::MAX))),
+                Some("int64") => Some((json!(i64::MIN), json!(i64::MAX))),
+                Some("uint") => Some((json!(0), json!(usize::MAX))),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                map.entry("minimum").or_insert(min);
+                map.entry("maximum").or_insert(max);
+            }
+            map.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -192,49 +192,49 @@ pub fn open(path: &Path, opts: &Options) -> Result<Intake, IntakeError> {
 fn open_within(path: &Path, opts: &Options, budget: &Budget) -> Result<Intake, IntakeError> {
     let limits = &opts.limits;
     let container = sniff::sniff(path, limits, budget)?;
-    let (mut source, format, encoding, delimiter, sheets, sheet, sheet_choice): Opened =
-        match container {
-            Container::Text => {
-                let (src, meta) =
-                    text::open(path, opts.encoding.as_deref(), opts.delimiter, limits)?;
-                let format = if meta.delimiter == b'\t' {
-                    Format::Tsv
-                } else {
-                    Format::Csv
-                };
-                (
-                    Box::new(src),
-                    format,
-                    Some(meta.encoding),
-                    Some(char::from(meta.delimiter)),
-                    Vec::new(),
-                    None,
-                    None,
-                )
-            }
-            Container::Xlsx | Container::Xls | Container::Ods => {
-                let fields = opts
-                    .fields
-                    .clone()
-                    .unwrap_or_else(|| Arc::new(rules::ImportConfig::default_leads()));
-                let (src, meta) =
-                    sheet::open(path, container, opts.sheet.clone(), limits, budget, fields)?;
-                let format = match container {
-                    Container::Xlsx => Format::Xlsx,
-                    Container::Xls => Format::Xls,
-                    _ => Format::Ods,
-                };
-                (
-                    Box::new(src),
-                    format,
-                    None,
-                    None,
-                    meta.sheets,
-                    Some(meta.sheet),
-                    meta.choice,
-                )
-            }
-        };
+    let (source, format, encoding, delimiter, sheets, sheet, sheet_choice): Opened = match container
+    {
+        Container::Text => {
+            let (src, meta) = text::open(path, opts.encoding.as_deref(), opts.delimiter, limits)?;
+            let format = if meta.delimiter == b'\t' {
+                Format::Tsv
+            } else {
+                Format::Csv
+            };
+            (
+                Box::new(src),
+                format,
+                Some(meta.encoding),
+                Some(char::from(meta.delimiter)),
+                Vec::new(),
+                None,
+                None,
+            )
+        }
+        Container::Xlsx | Container::Xls | Container::Ods => {
+            let fields = opts
+                .fields
+                .clone()
+                .unwrap_or_else(|| Arc::new(rules::ImportConfig::default_leads()));
+            let (src, meta) =
+                sheet::open(path, container, opts.sheet.clone(), limits, budget, fields)?;
+            let format = match container {
+                Container::Xlsx => Format::Xlsx,
+                Container::Xls => Format::Xls,
+                _ => Format::Ods,
+            };
+            (
+                Box::new(src),
+                format,
+                None,
+                None,
+                meta.sheets,
+                Some(meta.sheet),
+                meta.choice,
+            )
+        }
+    };
+    let mut source: Box<dyn RowSource> = Box::new(source::WithoutNul(source));
     let structural = matches!(container, Container::Text);
 
     let mut rows: Vec<SourceRow> = Vec::new();

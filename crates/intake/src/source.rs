@@ -25,6 +25,42 @@ pub(crate) trait RowSource: Send {
     }
 }
 
+/// Removes NUL characters (U+0000) from every cell of the rows it passes on, for every
+/// format at once: no spreadsheet shows them and PostgreSQL cannot store them in text or
+/// JSON (an upload with one used to fail as a whole). Each cleaned cell is reported.
+pub(crate) struct WithoutNul(pub Box<dyn RowSource>);
+
+impl RowSource for WithoutNul {
+    fn next_row(&mut self) -> Result<Option<SourceRow>, IntakeError> {
+        let mut next = self.0.next_row()?;
+        if let Some(row) = &mut next {
+            for (col, cell) in row.cells.iter_mut().enumerate() {
+                if cell.contains('\0') {
+                    cell.retain(|c| c != '\0');
+                    row.issues.push(
+                        IntakeIssue::new(
+                            Level::Warning,
+                            Code::CellNulRemoved,
+                            "NUL characters were removed from this cell; the rest is kept.",
+                        )
+                        .at_row(row.row)
+                        .at_column(col)
+                        .with_value(cell.as_str())
+                        .with_hint(
+                            "Such bytes usually come from a broken export; check the value.",
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(next)
+    }
+
+    fn merges(&self) -> &[Merge] {
+        self.0.merges()
+    }
+}
+
 /// Flags a text cell that is longer than the limit or that holds a phone number a
 /// spreadsheet turned into scientific notation (its last digits are lost).
 pub(crate) fn check_text_cell(

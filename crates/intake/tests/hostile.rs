@@ -848,3 +848,24 @@ fn a_million_row_csv_streams_under_the_memory_cap() {
     drop(text);
     assert_eq!(outcome_under_memory_cap(&p), "ok");
 }
+
+#[test]
+fn nul_characters_are_removed_from_cells_and_headers_and_reported() {
+    // Two NULs among many ordinary bytes: text with a broken byte, not a binary file.
+    let mut csv = b"First name,Last\x00 name,Email\nAda\x00x,Lovelace,ada@example.org\n".to_vec();
+    for i in 0..20 {
+        csv.extend_from_slice(format!("Bob{i},Builder,bob{i}@example.org\n").as_bytes());
+    }
+    let p = temp_file("nul.csv", &csv);
+    let mut it = open(&p, &Options::default()).unwrap();
+    assert_eq!(it.info().headers[1], "Last name");
+    let rows: Vec<_> = it.by_ref().collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows[0].cells[0], "Adax");
+    let issue = rows[0]
+        .issues
+        .iter()
+        .find(|i| i.code == Code::CellNulRemoved)
+        .expect("the cleaned cell is reported");
+    assert_eq!((issue.row, issue.column), (Some(2), Some(1)));
+    assert!(rows[0].cells.iter().all(|c| !c.contains('\0')));
+}

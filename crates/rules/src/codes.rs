@@ -215,6 +215,8 @@ codes! {
     CellErrorValue = "cell.error_value", Error;
     /// The cell was longer than the intake limit and was cut.
     CellTruncated = "cell.truncated", Error;
+    /// NUL characters (U+0000) were removed from the cell.
+    CellNulRemoved = "cell.nul_removed", Warning;
 }
 
 impl Code {
