@@ -145,9 +145,11 @@ pub struct Conflicts {
     pub conflicts: Vec<RevertConflict>,
 }
 
-/// How a revert request ended.
+/// How a revert request ended (the server function's answer; REST answers the summary or
+/// a 409 instead). Externally tagged: an internally tagged enum would make the browser
+/// buffer and re-read the whole summary, with a second copy of its decoder in the bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RevertOutcome {
     /// Reverted (or it was reverted before): the import as it is now.
     Reverted { summary: Box<ImportSummary> },

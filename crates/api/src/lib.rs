@@ -16,6 +16,7 @@ pub mod schema;
 pub mod stats;
 pub mod status;
 pub mod summary;
+pub mod timestamp;
 
 pub use apply::{
     ApplyMode, ApplyRequest, Conflicts, FieldChange, Invalid, LeadAction, RevertChoice,

@@ -58,10 +58,10 @@ pub struct PresetView {
     pub fingerprint: String,
     pub mapping: ExplicitMapping,
     pub usage_count: i32,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::timestamp::option")]
     #[schemars(with = "Option<String>")]
     pub last_used_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub updated_at: OffsetDateTime,
 }

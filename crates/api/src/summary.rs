@@ -38,7 +38,7 @@ pub struct ImportSummary {
     pub status: ImportStatus,
     pub source: String,
     pub created_by: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub created_at: OffsetDateTime,
     pub config_version: i32,
@@ -101,11 +101,11 @@ pub struct ApplyInfo {
     /// Why the last apply failed.
     pub failure: Option<String>,
     pub applied_by: Option<String>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     #[schemars(with = "Option<String>")]
     pub applied_at: Option<OffsetDateTime>,
     pub reverted_by: Option<String>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     #[schemars(with = "Option<String>")]
     pub reverted_at: Option<OffsetDateTime>,
     /// What the revert did, once reverted.
@@ -173,7 +173,7 @@ pub struct RevertResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EarlierImport {
     pub import_id: ImportId,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub applied_at: OffsetDateTime,
     pub applied_by: Option<String>,
@@ -194,11 +194,7 @@ mod tests {
 
     #[test]
     fn times_read_the_same_in_tables_and_attributes() {
-        let t = OffsetDateTime::parse(
-            "2024-05-01T16:03:09.5+02:00",
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap();
+        let t = crate::timestamp::parse("2024-05-01T16:03:09.5+02:00").unwrap();
         assert_eq!(short_time(t), "2024-05-01 16:03");
         assert_eq!(datetime_attr(t), "2024-05-01T14:03:09Z");
     }
