@@ -948,3 +948,27 @@ async fn nul_characters_are_removed_from_a_file_and_refused_in_requests(pool: Pg
         "request.invalid_json"
     );
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_rows_endpoint_finds_rows_by_text_in_a_cell(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let csv =
+        "first_name,last_name,email\nAda,Lovelace,ada@example.com\nBob,Baker,bob@example.com\n";
+    let report = dry_run_csv(&app, &cookie, csv).await;
+    let id = report["import_id"].as_str().unwrap();
+    let page = body_json(
+        send(
+            &app,
+            get_with_cookie(
+                &format!("/api/imports/{id}/rows?q=LOVELACE&status="),
+                &cookie,
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page["page"]["total"], 1, "{page}");
+    assert_eq!(page["rows"][0]["original"]["first_name"], "Ada");
+}
