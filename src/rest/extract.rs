@@ -46,3 +46,17 @@ where
         }
     }
 }
+
+/// A JSON body whose rejection is kept for [`json_body`].
+pub type JsonBody<T> = Result<axum::Json<T>, axum::extract::rejection::JsonRejection>;
+
+/// The decoded body, or 400 `request.invalid_json` saying what to send (`shape`).
+pub fn json_body<T>(body: JsonBody<T>, shape: &str) -> Result<T, ApiError> {
+    body.map(|axum::Json(v)| v).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "request.invalid_json",
+            format!("Send a JSON {shape}: {}", e.body_text()),
+        )
+    })
+}

@@ -2,6 +2,7 @@
 //! a service function, map the error to `{"error": {"code", "message"}}`.
 
 mod apply;
+mod config;
 mod error;
 mod extract;
 mod imports;
@@ -59,6 +60,15 @@ rest_routes! {
     post "/api/mapping-presets" => presets::create;
     put "/api/mapping-presets/{id}" => presets::update;
     delete "/api/mapping-presets/{id}" => presets::delete;
+    get "/api/config" => config::active;
+    put "/api/config" => config::publish;
+    get "/api/config/schema" => config::schema;
+    get "/api/config/versions" => config::versions;
+    get "/api/config/versions/{n}" => config::version;
+    get "/api/config/diff" => config::diff;
+    post "/api/config/check" => config::check;
+    post "/api/config/preview" => config::preview;
+    post "/api/config/rollback" => config::rollback;
     get "/api/openapi.json" => openapi::document;
 }
 

@@ -7,18 +7,14 @@ use axum::Json;
 use api::{PresetId, PresetInput, PresetView};
 use web::server::AppState;
 
+use super::extract::{json_body, JsonBody};
 use super::{ApiError, Caller};
 
-type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
 fn body<T>(b: JsonBody<T>) -> Result<T, ApiError> {
-    b.map(|Json(v)| v).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "request.invalid_json",
-            format!("Send a JSON preset {{\"name\", \"source\", \"scope\", \"mapping\", \"headers\"}}: {}", e.body_text()),
-        )
-    })
+    json_body(
+        b,
+        "preset {\"name\", \"source\", \"scope\", \"mapping\", \"headers\"}",
+    )
 }
 
 /// `GET /api/mapping-presets`.

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod apply_api;
+mod config_api;
 mod corpus_api;
 mod imports_api;
 mod leptos_config;

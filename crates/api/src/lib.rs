@@ -6,6 +6,7 @@
 //! uuid, time and `rules` only). JSON field names and values here are the public API.
 
 pub mod apply;
+pub mod config;
 pub mod edits;
 pub mod file;
 pub mod ids;
@@ -21,6 +22,11 @@ pub mod timestamp;
 pub use apply::{
     ApplyMode, ApplyRequest, Conflicts, FieldChange, Invalid, LeadAction, RevertChoice,
     RevertConflict, RevertOutcome, RevertRequest,
+};
+pub use config::{
+    CheckResult, ConfigChange, ConfigDiff, ConfigProblem, ConfigVersionInfo, ConfigVersionView,
+    ConfigVersions, DraftRequest, FieldImpact, ImpactKind, ImpactReport, ImpactSample,
+    ImportImpact, OrphanedValue, PublishOutcome, PublishRequest, RollbackRequest,
 };
 pub use edits::{
     BulkAction, BulkRequest, BulkResult, CellEdit, CorrectionResult, EditResult, Selection,

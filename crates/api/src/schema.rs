@@ -24,6 +24,14 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<CorrectionResult>();
     generator.subschema_for::<PresetInput>();
     generator.subschema_for::<PresetView>();
+    generator.subschema_for::<ConfigVersionView>();
+    generator.subschema_for::<ConfigVersions>();
+    generator.subschema_for::<ConfigDiff>();
+    generator.subschema_for::<DraftRequest>();
+    generator.subschema_for::<CheckResult>();
+    generator.subschema_for::<PublishRequest>();
+    generator.subschema_for::<RollbackRequest>();
+    generator.subschema_for::<ImpactReport>();
     let mut schemas = generator.take_definitions(true);
     schemas.values_mut().for_each(bound_integers);
     schemas

@@ -387,17 +387,47 @@ fn default_empty_values() -> Vec<String> {
     .collect()
 }
 
-/// One thing wrong with a configuration, located by a JSON-path-like string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One thing wrong with a configuration, located by a JSON pointer (RFC 6901) into the
+/// configuration's JSON, so an editor can point at the offending input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConfigProblem {
-    /// Where, e.g. `fields[3].constraints.pattern`.
-    pub path: String,
+    /// Where, e.g. `/fields/3/constraints/pattern`; empty for the whole document.
+    pub pointer: String,
     pub message: String,
+}
+
+impl ConfigProblem {
+    /// A problem at a serde-style path (`fields[3].constraints.pattern`, or `$`/`.` for
+    /// the root), written as a JSON pointer. Keys are `[a-z0-9_]`, so none needs escaping.
+    pub fn at_path(path: &str, message: impl Into<String>) -> ConfigProblem {
+        ConfigProblem {
+            pointer: pointer_of(path),
+            message: message.into(),
+        }
+    }
+}
+
+/// `fields[3].constraints.pattern` → `/fields/3/constraints/pattern`.
+fn pointer_of(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 2);
+    for part in path
+        .split(['.', '[', ']'])
+        .filter(|p| !p.is_empty() && *p != "$")
+    {
+        out.push('/');
+        out.push_str(&part.replace('~', "~0").replace('/', "~1"));
+    }
+    out
 }
 
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
     }
 }
 
@@ -409,13 +439,19 @@ pub struct ConfigError(pub Vec<ConfigProblem>);
 impl ImportConfig {
     /// Parses a stored configuration and validates it.
     pub fn from_json(json: &str) -> Result<ImportConfig, ConfigError> {
-        let cfg: ImportConfig = serde_json::from_str(json).map_err(|e| {
-            ConfigError(vec![ConfigProblem {
-                path: "$".into(),
-                message: e.to_string(),
-            }])
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| ConfigError(vec![ConfigProblem::at_path("", e.to_string())]))?;
+        ImportConfig::check_value(value).map_err(ConfigError)
+    }
+
+    /// Reads a configuration from JSON (an editor's draft, an API body) and validates it.
+    /// A shape error is located too: its pointer names the member that did not fit.
+    pub fn check_value(value: serde_json::Value) -> Result<ImportConfig, Vec<ConfigProblem>> {
+        let cfg: ImportConfig = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            vec![ConfigProblem::at_path(&path, e.into_inner().to_string())]
         })?;
-        cfg.validate().map_err(ConfigError)?;
+        cfg.validate()?;
         Ok(cfg)
     }
 
@@ -623,10 +659,7 @@ struct Problems(Vec<ConfigProblem>);
 
 impl Problems {
     fn add(&mut self, path: &str, message: String) {
-        self.0.push(ConfigProblem {
-            path: path.to_owned(),
-            message,
-        });
+        self.0.push(ConfigProblem::at_path(path, message));
     }
     fn finish(self) -> Result<(), Vec<ConfigProblem>> {
         if self.0.is_empty() {

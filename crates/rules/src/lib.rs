@@ -3,6 +3,8 @@
 
 pub mod codes;
 pub mod config;
+pub mod config_diff;
+pub mod config_edit;
 pub mod conformance;
 mod countries_data;
 pub mod country;

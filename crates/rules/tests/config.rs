@@ -48,7 +48,7 @@ fn a_stored_config_with_only_required_keys_gets_defaults() {
     let err = ImportConfig::from_json(json).expect_err("the default phone key needs a phone field");
     assert!(
         err.to_string()
-            .contains("duplicates.keys[1]: the phone key needs a field of type phone"),
+            .contains("/duplicates/keys/1: the phone key needs a field of type phone"),
         "{err}"
     );
 }
@@ -67,7 +67,7 @@ fn a_bad_regex_is_reported_with_its_path() {
     let p = problems(&c);
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(
-        p[0].starts_with("fields[4].constraints.pattern: not a valid regular expression"),
+        p[0].starts_with("/fields/4/constraints/pattern: not a valid regular expression"),
         "{p:?}"
     );
     assert!(Validator::new(&c).is_err());
@@ -80,7 +80,7 @@ fn duplicate_field_keys_are_reported() {
         .push(FieldSpec::new("email", "Email again", FieldType::Email));
     assert!(problems(&c)
         .iter()
-        .any(|p| p == "fields[10].key: the key `email` is used by more than one field"));
+        .any(|p| p == "/fields/10/key: the key `email` is used by more than one field"));
 }
 
 #[test]
@@ -103,21 +103,21 @@ fn rules_naming_unknown_fields_are_reported() {
     });
     let p = problems(&c);
     assert!(
-        p.contains(&"rules[3].fields[1]: unknown field `fax`".to_owned()),
+        p.contains(&"/rules/3/fields/1: unknown field `fax`".to_owned()),
         "{p:?}"
     );
     assert!(
         p.contains(
-            &"rules[4].equals: `maybe` is not one of the allowed values of `status`".to_owned()
+            &"/rules/4/equals: `maybe` is not one of the allowed values of `status`".to_owned()
         ),
         "{p:?}"
     );
     assert!(
-        p.contains(&"rules[5].phone: `email` must be a field of type phone".to_owned()),
+        p.contains(&"/rules/5/phone: `email` must be a field of type phone".to_owned()),
         "{p:?}"
     );
     assert!(
-        p.contains(&"rules[5].country: `notes` must be a field of type country".to_owned()),
+        p.contains(&"/rules/5/country: `notes` must be a field of type country".to_owned()),
         "{p:?}"
     );
 }
@@ -134,12 +134,12 @@ fn keys_must_be_snake_case_and_custom_must_be_declared() {
     let p = problems(&c);
     assert!(
         p.iter()
-            .any(|x| x.starts_with("fields[10].key: `Bad Key` must start with a-z")),
+            .any(|x| x.starts_with("/fields/10/key: `Bad Key` must start with a-z")),
         "{p:?}"
     );
     assert!(
         p.iter()
-            .any(|x| x.starts_with("fields[11].custom: `industry` is not a built-in lead field")),
+            .any(|x| x.starts_with("/fields/11/custom: `industry` is not a built-in lead field")),
         "{p:?}"
     );
 }
@@ -176,11 +176,11 @@ fn inconsistent_constraints_and_transformers_are_reported() {
     });
     let p = problems(&c);
     for want in [
-        "fields[0].constraints.min_length: min_length 5 is greater than max_length 2",
-        "fields[0].constraints: min_value and max_value apply to number fields only",
-        "fields[2].transformers[2]: phonee164 produces a phone value but the field type is email",
-        "fields[7].constraints.enum_fallback: `carrier_pigeon` is not one of the allowed values",
-        "fields[10].constraints.allowed: an enum field needs at least one allowed value",
+        "/fields/0/constraints/min_length: min_length 5 is greater than max_length 2",
+        "/fields/0/constraints: min_value and max_value apply to number fields only",
+        "/fields/2/transformers/2: phonee164 produces a phone value but the field type is email",
+        "/fields/7/constraints/enum_fallback: `carrier_pigeon` is not one of the allowed values",
+        "/fields/10/constraints/allowed: an enum field needs at least one allowed value",
     ] {
         assert!(p.iter().any(|x| x == want), "missing {want:?} in {p:?}");
     }
@@ -194,12 +194,12 @@ fn an_unknown_default_region_or_schema_version_is_reported() {
     let p = problems(&c);
     assert!(
         p.iter()
-            .any(|x| x.starts_with("phone.default_region: `XX`")),
+            .any(|x| x.starts_with("/phone/default_region: `XX`")),
         "{p:?}"
     );
     assert!(
         p.iter()
-            .any(|x| x.starts_with("schema_version: version 7 is not supported")),
+            .any(|x| x.starts_with("/schema_version: version 7 is not supported")),
         "{p:?}"
     );
 }

@@ -46,23 +46,55 @@ pub struct AuditRow {
     pub at: time::OffsetDateTime,
 }
 
-/// The company's most recent audit entries.
+/// Which audit entries to list: `action` matches a prefix (`config.` finds every
+/// configuration change), `actor` the actor's e-mail.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter<'a> {
+    pub action: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub entity: Option<&'a str>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the company's audit entries, newest first, and how many match in all.
 pub async fn list_for_company(
-    db: impl PgExecutor<'_>,
+    db: impl PgExecutor<'_> + Copy,
     company_id: Uuid,
-    limit: i64,
-) -> Result<Vec<AuditRow>, StoreError> {
+    filter: &AuditFilter<'_>,
+) -> Result<(Vec<AuditRow>, i64), StoreError> {
+    // `starts_with` rather than LIKE: an action typed with `%` or `_` means itself.
     let rows = sqlx::query_as!(
         AuditRow,
         r#"SELECT a.id, u.email AS "actor_email?", a.action, a.entity, a.entity_id, a.diff, a.at
            FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
            WHERE a.company_id = $1
+             AND ($2::text IS NULL OR starts_with(a.action, $2))
+             AND ($3::text IS NULL OR u.email = lower($3))
+             AND ($4::text IS NULL OR a.entity = $4)
            ORDER BY a.at DESC, a.id DESC
-           LIMIT $2"#,
+           LIMIT $5 OFFSET $6"#,
         company_id,
-        limit,
+        filter.action,
+        filter.actor,
+        filter.entity,
+        filter.limit,
+        filter.offset,
     )
     .fetch_all(db)
     .await?;
-    Ok(rows)
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+           WHERE a.company_id = $1
+             AND ($2::text IS NULL OR starts_with(a.action, $2))
+             AND ($3::text IS NULL OR u.email = lower($3))
+             AND ($4::text IS NULL OR a.entity = $4)"#,
+        company_id,
+        filter.action,
+        filter.actor,
+        filter.entity,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((rows, total))
 }

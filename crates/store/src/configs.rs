@@ -109,3 +109,28 @@ pub async fn version(
     .await?;
     Ok(row)
 }
+
+/// The active version, locked until the transaction ends, so two publishes based on the
+/// same version are judged one after the other. When a concurrent publish moved the active
+/// flag while this one waited, the row no longer matches; the new active version is read.
+pub async fn lock_active_version(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+) -> Result<Option<i32>, StoreError> {
+    let locked = sqlx::query_scalar!(
+        "SELECT version FROM import_configs WHERE company_id = $1 AND is_active FOR UPDATE",
+        company_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if locked.is_some() {
+        return Ok(locked);
+    }
+    let now = sqlx::query_scalar!(
+        "SELECT version FROM import_configs WHERE company_id = $1 AND is_active",
+        company_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(now)
+}

@@ -11,6 +11,7 @@ pub mod configs;
 pub mod error;
 pub mod imports;
 pub mod jobs;
+pub mod leads;
 pub mod presets;
 
 pub use error::StoreError;

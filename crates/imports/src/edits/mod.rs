@@ -51,19 +51,7 @@ pub(crate) struct Editing {
 impl Editing {
     /// The row's current value per field: the user's edit if any, else the mapped cell.
     fn values<'a>(&self, row: &'a store::imports::RowForCheck) -> Vec<Option<&'a str>> {
-        let cells = row.original.as_array();
-        self.validator
-            .fields()
-            .iter()
-            .zip(&self.columns)
-            .map(|(field, column)| match row.edits.get(&field.key) {
-                Some(serde_json::Value::String(s)) => Some(s.as_str()),
-                Some(_) => None,
-                None => column
-                    .and_then(|c| cells.and_then(|cells| cells.get(c)))
-                    .and_then(|v| v.as_str()),
-            })
-            .collect()
+        row_values(self.validator.fields(), &self.columns, row)
     }
 
     /// Revalidates a stored row; intake issues are carried, duplicate issues are not
@@ -81,6 +69,27 @@ impl Editing {
             keys: evaluated.keys,
         })
     }
+}
+
+/// A staged row's value per field (`columns[i]` feeds `fields[i]`): the user's edit if
+/// any, else the mapped cell.
+pub(crate) fn row_values<'a>(
+    fields: &[rules::config::FieldSpec],
+    columns: &[Option<usize>],
+    row: &'a store::imports::RowForCheck,
+) -> Vec<Option<&'a str>> {
+    let cells = row.original.as_array();
+    fields
+        .iter()
+        .zip(columns)
+        .map(|(field, column)| match row.edits.get(&field.key) {
+            Some(serde_json::Value::String(s)) => Some(s.as_str()),
+            Some(_) => None,
+            None => column
+                .and_then(|c| cells.and_then(|cells| cells.get(c)))
+                .and_then(|v| v.as_str()),
+        })
+        .collect()
 }
 
 /// A revalidated row before duplicate issues are added.

@@ -18,10 +18,15 @@ impl Validator {
         for f in &config.fields {
             let pattern = match &f.constraints.pattern {
                 Some(p) => Some(regex::Regex::new(&format!("^(?:{p})$")).map_err(|e| {
-                    ConfigError(vec![crate::config::ConfigProblem {
-                        path: format!("fields.{}.constraints.pattern", f.key),
-                        message: e.to_string(),
-                    }])
+                    let at = config
+                        .fields
+                        .iter()
+                        .position(|x| x.key == f.key)
+                        .unwrap_or(0);
+                    ConfigError(vec![crate::config::ConfigProblem::at_path(
+                        &format!("fields[{at}].constraints.pattern"),
+                        e.to_string(),
+                    )])
                 })?),
                 None => None,
             };

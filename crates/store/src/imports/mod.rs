@@ -157,6 +157,32 @@ pub async fn get_import(
     Ok(row)
 }
 
+/// The company's newest imports whose staged rows are still kept (not past retention),
+/// for replaying a draft configuration against them.
+pub async fn recent_with_rows(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    limit: i64,
+) -> Result<Vec<ImportRecord>, StoreError> {
+    let rows = sqlx::query_as!(
+        ImportRecord,
+        r#"SELECT i.id, i.company_id, u.email AS "created_by_email?", i.source_key, i.file_name,
+                  i.sha256, i.size_bytes, i.storage_key, i.format, i.encoding, i.delimiter,
+                  i.sheets, i.sheet, i.sheet_choice, i.header_row, i.headers, i.mapping, i.preset_id,
+                  i.config_version, i.status, i.total_rows, i.stats, i.file_issues,
+                  i.created_at, i.updated_at
+           FROM imports i LEFT JOIN users u ON u.id = i.created_by
+           WHERE i.company_id = $1 AND i.status <> 'validating' AND i.storage_key <> ''
+             AND i.total_rows > 0
+           ORDER BY i.created_at DESC LIMIT $2"#,
+        company_id,
+        limit,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}
+
 /// An earlier import's column layout and the mapping it used.
 #[derive(Debug, Clone)]
 pub struct LayoutSource {

@@ -10,6 +10,8 @@
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+mod config;
+
 /// `GET /api/openapi.json`: the document, public like the API's own error messages.
 pub async fn document() -> Json<Value> {
     Json(spec())
@@ -45,6 +47,7 @@ pub fn spec() -> Value {
             { "name": "session", "description": "Signing in and out; the caller's identity." },
             { "name": "imports", "description": "Dry runs, the history, staged rows, edits and re-mapping." },
             { "name": "presets", "description": "Saved column mappings per source and header layout." },
+            { "name": "config", "description": "The rules configuration: versions, diffs, checking, previewing, publishing, rolling back." },
             { "name": "meta", "description": "This document." }
         ],
         "security": [{ "cookieAuth": [] }, { "bearerAuth": [] }],
@@ -115,6 +118,7 @@ fn paths() -> Value {
             "delete": delete_preset(),
         }),
     );
+    config::paths(&mut p);
     p.insert("/api/openapi.json".into(), json!({ "get": openapi() }));
     Value::Object(p)
 }
@@ -819,5 +823,6 @@ fn schemas() -> Value {
             }
         }
     }));
+    config::error_schemas(&mut s);
     Value::Object(s)
 }
