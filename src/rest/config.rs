@@ -112,7 +112,7 @@ pub async fn rollback(
 
 fn outcome(outcome: PublishOutcome) -> Result<Json<ConfigVersionView>, ApiError> {
     match outcome {
-        PublishOutcome::Published(view) => Ok(Json(view)),
+        PublishOutcome::Published(view) => Ok(Json(*view)),
         PublishOutcome::Stale {
             active_version,
             changes,

@@ -97,7 +97,7 @@ pub struct RollbackRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublishOutcome {
-    Published(ConfigVersionView),
+    Published(Box<ConfigVersionView>),
     /// Someone published since the draft was started: what they changed.
     Stale {
         active_version: i32,

@@ -7,7 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::model::Me;
 use crate::pages::{
-    AdminUsersPage, HomePage, ImportWizardPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
+    AdminRulesPage, AdminUsersPage, HomePage, ImportWizardPage, ImportsPage, LoginPage,
+    NewImportPage, NotFoundPage,
 };
 use crate::server_fns::get_me;
 
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/admin/rules") view=AdminRulesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/new") view=NewImportPage/>

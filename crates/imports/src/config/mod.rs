@@ -314,9 +314,9 @@ async fn store_version(
         changes = changes.len(),
         "[ConfigPublished]"
     );
-    Ok(PublishOutcome::Published(
+    Ok(PublishOutcome::Published(Box::new(
         version_view(pool, principal, new_version).await?,
-    ))
+    )))
 }
 
 /// How many of the company's leads hold a value for `key` (asked before removing a field).

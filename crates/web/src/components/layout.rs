@@ -51,6 +51,7 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
                 <A href="/" exact=true>"Home"</A>
                 <A href="/imports">"Imports"</A>
                 <Show when=move || is_admin>
+                    <A href="/admin/rules">"Rules"</A>
                     <A href="/admin/users">"Users"</A>
                 </Show>
             </nav>
@@ -74,5 +75,18 @@ pub fn ErrorNote(message: String) -> impl IntoView {
         <p class="error-note" role="alert">
             {message}
         </p>
+    }
+}
+
+/// The page a member sees at an admin address: a 403 with who to ask.
+#[component]
+pub fn AdminsOnly(message: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <h1>"Admins only"</h1>
+        <ErrorNote message=message.to_owned()/>
     }
 }

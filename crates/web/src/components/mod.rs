@@ -6,5 +6,5 @@ mod layout;
 mod stepper;
 
 pub use apply_panel::ApplyPanel;
-pub use layout::{AppLayout, ErrorNote};
+pub use layout::{AdminsOnly, AppLayout, ErrorNote};
 pub use stepper::{Stepper, WizardStep};

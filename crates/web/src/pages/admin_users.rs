@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{AppLayout, ErrorNote};
+use crate::components::{AdminsOnly, AppLayout, ErrorNote};
 use crate::model::Me;
 use crate::server_fns::{list_users, AddUser};
 
@@ -13,20 +13,8 @@ pub fn AdminUsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
         <AppLayout children=|me: Me| {
-            if me.is_admin() { view! { <UsersAdmin/> }.into_any() } else { view! { <AdminsOnly/> }.into_any() }
+            if me.is_admin() { view! { <UsersAdmin/> }.into_any() } else { view! { <AdminsOnly message="Only company admins can manage users. Ask an admin of your company for access."/> }.into_any() }
         }/>
-    }
-}
-
-#[component]
-fn AdminsOnly() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::FORBIDDEN);
-    }
-    view! {
-        <h1>"Admins only"</h1>
-        <ErrorNote message="Only company admins can manage users. Ask an admin of your company for access.".to_owned()/>
     }
 }
 

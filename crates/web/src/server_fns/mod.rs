@@ -2,6 +2,7 @@
 //! checks the caller's role, calls a service function and maps the error; nothing more.
 
 pub mod apply;
+pub mod config;
 pub mod imports;
 pub mod review;
 pub mod session;
@@ -9,6 +10,10 @@ pub mod users;
 pub mod wizard;
 
 pub use apply::{apply_import, revert_import, ApplyImport, RevertImport};
+pub use config::{
+    diff_config_versions, field_usage, list_config_versions, preview_config, publish_config,
+    rollback_config, rules_config,
+};
 pub use imports::{get_import, import_rows, list_imports};
 pub use review::{bulk_action, edit_cells, import_config, redo, undo, undo_state};
 pub use session::{get_me, login, logout, Login, Logout};
