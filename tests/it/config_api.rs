@@ -468,3 +468,35 @@ async fn another_companys_versions_are_not_found(pool: PgPool) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "request.invalid_query");
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_rules_editor_renders_every_field_on_the_server_for_admins_only(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let res = send(&app, get_with_cookie("/admin/rules", &member)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(body_text(res).await.contains("Admins only"));
+
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let res = send(&app, get_with_cookie("/admin/rules", &admin)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    for field in rules::ImportConfig::default_leads().fields {
+        assert!(
+            html.contains(&format!("({})", field.key)),
+            "{} is listed",
+            field.key
+        );
+    }
+    for text in [
+        "Import rules",
+        "Rules over several fields",
+        "Duplicates",
+        "Review and publish",
+        "Configuration versions",
+        "New alias for contacted",
+    ] {
+        assert!(html.contains(text), "{text} is rendered");
+    }
+}

@@ -63,6 +63,7 @@ pub fn FieldList() -> impl IntoView {
             <For each=keys key=|k| k.clone() children=move |key| view! { <FieldCard key/> }/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -206,6 +207,7 @@ fn FieldCard(key: String) -> impl IntoView {
             })}
         </details>
     }
+    .into_any()
 }
 
 /// The field's steps in order: move, remove, add.
@@ -235,6 +237,7 @@ fn Steps(key: StoredValue<String>) -> impl IntoView {
             <button type="button" class="button secondary" on:click=move |_| { d.edit(Edit::AddTransformer { key: key.get_value(), transformer: pick.get_untracked() }); }>"Add step"</button>
         </div>
     }
+    .into_any()
 }
 
 /// Allowed values with their aliases, and the fallback.
@@ -290,6 +293,7 @@ fn AllowedValues(key: StoredValue<String>) -> impl IntoView {
             </select>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -349,6 +353,7 @@ fn AllowedRow(key: StoredValue<String>, value: String) -> impl IntoView {
             </td>
         </tr>
     }
+    .into_any()
 }
 
 /// Adding a field; a new key is a custom field stored in the lead's custom data.
@@ -398,4 +403,5 @@ pub fn AddField() -> impl IntoView {
             <p class="hint">{move || format!("A key that is not a built-in lead column ({}) is stored in the lead's custom data.", rules::config::BUILTIN_FIELDS.join(", "))}</p>
         </details>
     }
+    .into_any()
 }

@@ -33,6 +33,7 @@ pub fn AdminRulesPage() -> impl IntoView {
             }
         }/>
     }
+    .into_any()
 }
 
 #[component]
@@ -47,6 +48,7 @@ fn RulesAdmin() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// The draft and the version it started from, shared by every part of the editor.
@@ -129,6 +131,7 @@ fn Editor(initial: ConfigVersionView) -> impl IntoView {
         <publish::Publish/>
         <versions::Versions/>
     }
+    .into_any()
 }
 
 /// The API name of an enum value (`warning`, `phone_e164`).
@@ -179,4 +182,5 @@ where
             }).collect_view()}
         </select>
     }
+    .into_any()
 }

@@ -102,6 +102,7 @@ pub fn Publish() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// A list of changes in words.
@@ -112,6 +113,7 @@ pub fn ChangeList(changes: Vec<ConfigChange>) -> impl IntoView {
             {changes.into_iter().map(|c| view! { <li>{c.summary}</li> }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 /// The impact report: per import, per field, sample rows, orphaned values.
@@ -183,4 +185,5 @@ fn Impact(report: ImpactReport) -> impl IntoView {
             }.into_any()
         }}
     }
+    .into_any()
 }

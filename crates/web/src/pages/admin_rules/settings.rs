@@ -148,6 +148,7 @@ pub fn Rules() -> impl IntoView {
             </details>
         </section>
     }
+    .into_any()
 }
 
 /// Duplicate keys, the default policy and address folding.
@@ -209,6 +210,7 @@ pub fn Duplicates() -> impl IntoView {
             </span>
         </section>
     }
+    .into_any()
 }
 
 /// Phone region, date order, formula-like values, empty texts.
@@ -238,4 +240,5 @@ pub fn Other() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

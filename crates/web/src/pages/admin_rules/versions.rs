@@ -89,4 +89,5 @@ pub fn Versions() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
