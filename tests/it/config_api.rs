@@ -32,6 +32,23 @@ async fn call(
     (status, body_json(res).await)
 }
 
+/// `PUT /api/config` of `config` on `base`, without a comment.
+async fn publish(
+    app: &axum::Router,
+    cookie: &str,
+    base: i32,
+    config: &Value,
+) -> (StatusCode, Value) {
+    call(
+        app,
+        cookie,
+        "PUT",
+        "/api/config",
+        json!({ "base_version": base, "config": config }),
+    )
+    .await
+}
+
 /// The active configuration with an alias added to `contacted`.
 fn with_alias(config: &Value, alias: &str) -> Value {
     let mut c = config.clone();
@@ -66,7 +83,7 @@ fn with_requirement(config: &Value, key: &str, level: &str) -> Value {
     c
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn members_read_the_active_version_and_its_schema(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
@@ -107,7 +124,7 @@ async fn members_read_the_active_version_and_its_schema(pool: PgPool) {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_published_alias_makes_the_next_dry_run_pass_without_a_restart(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
@@ -172,32 +189,18 @@ async fn a_published_alias_makes_the_next_dry_run_pass_without_a_restart(pool: P
     assert_eq!(audit.2["changes"][0]["at"], changes[0]["at"]);
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_stale_draft_is_refused_with_what_changed_meanwhile(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
     let admin = login_cookie(&app, ADMIN_EMAIL).await;
     let (_, active) = get(&app, &admin, "/api/config").await;
     let first = with_requirement(&active["config"], "company", "warning");
-    let (status, _) = call(
-        &app,
-        &admin,
-        "PUT",
-        "/api/config",
-        json!({ "base_version": 1, "config": first }),
-    )
-    .await;
+    let (status, _) = publish(&app, &admin, 1, &first).await;
     assert_eq!(status, StatusCode::OK);
     // A colleague's draft, also started from version 1.
     let second = with_alias(&active["config"], "Lauwarm");
-    let (status, body) = call(
-        &app,
-        &admin,
-        "PUT",
-        "/api/config",
-        json!({ "base_version": 1, "config": second }),
-    )
-    .await;
+    let (status, body) = publish(&app, &admin, 1, &second).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "config.stale");
     assert_eq!(body["error"]["active_version"], 2);
@@ -213,7 +216,7 @@ async fn a_stale_draft_is_refused_with_what_changed_meanwhile(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn an_invalid_draft_is_answered_with_json_pointers_and_not_stored(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
@@ -243,14 +246,7 @@ async fn an_invalid_draft_is_answered_with_json_pointers_and_not_stored(pool: Pg
         "{checked}"
     );
 
-    let (status, body) = call(
-        &app,
-        &admin,
-        "PUT",
-        "/api/config",
-        json!({ "base_version": 1, "config": bad }),
-    )
-    .await;
+    let (status, body) = publish(&app, &admin, 1, &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "config.invalid");
     assert_eq!(
@@ -288,21 +284,14 @@ async fn an_invalid_draft_is_answered_with_json_pointers_and_not_stored(pool: Pg
     assert_eq!(versions["versions"].as_array().unwrap().len(), 1);
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_rollback_publishes_the_old_content_as_a_new_version(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
     let admin = login_cookie(&app, ADMIN_EMAIL).await;
     let (_, v1) = get(&app, &admin, "/api/config").await;
     let draft = with_requirement(&v1["config"], "email", "error");
-    call(
-        &app,
-        &admin,
-        "PUT",
-        "/api/config",
-        json!({ "base_version": 1, "config": draft }),
-    )
-    .await;
+    publish(&app, &admin, 1, &draft).await;
     let (status, rolled) = call(
         &app,
         &admin,
@@ -337,7 +326,7 @@ async fn a_rollback_publishes_the_old_content_as_a_new_version(pool: PgPool) {
     assert_eq!(action, "config.rollback");
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn the_preview_counts_what_a_draft_would_change_in_recent_imports_and_leads(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool.clone());
@@ -424,39 +413,17 @@ async fn the_preview_counts_what_a_draft_would_change_in_recent_imports_and_lead
     assert_eq!(body["error"]["code"], "config.invalid");
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn another_companys_versions_are_not_found(pool: PgPool) {
     seed(&pool).await;
-    auth::create_company(&pool, "globex", "Globex")
-        .await
-        .unwrap();
-    auth::create_user(
-        &pool,
-        auth::NewUserInput {
-            company_slug: "globex",
-            email: "hank@globex.example",
-            display_name: "",
-            password: PASSWORD,
-            role: auth::Role::Admin,
-            added_by: None,
-        },
-    )
-    .await
-    .unwrap();
+    seed_other_company(&pool).await;
     let app = app(pool.clone());
     let admin = login_cookie(&app, ADMIN_EMAIL).await;
     let (_, active) = get(&app, &admin, "/api/config").await;
     let draft = with_requirement(&active["config"], "email", "error");
-    call(
-        &app,
-        &admin,
-        "PUT",
-        "/api/config",
-        json!({ "base_version": 1, "config": draft }),
-    )
-    .await;
+    publish(&app, &admin, 1, &draft).await;
 
-    let other = login_cookie(&app, "hank@globex.example").await;
+    let other = login_cookie(&app, OTHER_ADMIN_EMAIL).await;
     let (status, own) = get(&app, &other, "/api/config").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["version"], 1, "each company has its own versions");
@@ -469,7 +436,7 @@ async fn another_companys_versions_are_not_found(pool: PgPool) {
     assert_eq!(body["error"]["code"], "request.invalid_query");
 }
 
-#[sqlx::test(migrations = "./migrations")]
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn the_rules_editor_renders_every_field_on_the_server_for_admins_only(pool: PgPool) {
     seed(&pool).await;
     let app = app(pool);

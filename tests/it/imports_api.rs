@@ -314,28 +314,13 @@ async fn a_saved_preset_is_applied_to_the_next_file_of_its_source(pool: PgPool) 
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn another_companys_import_is_a_404(pool: PgPool) {
     seed(&pool).await;
-    auth::create_company(&pool, "globex", "Globex")
-        .await
-        .unwrap();
-    auth::create_user(
-        &pool,
-        auth::NewUserInput {
-            company_slug: "globex",
-            email: "hank@globex.example",
-            display_name: "",
-            password: PASSWORD,
-            role: auth::Role::Admin,
-            added_by: None,
-        },
-    )
-    .await
-    .unwrap();
+    seed_other_company(&pool).await;
     let app = app(pool);
     let acme = login_cookie(&app, ADMIN_EMAIL).await;
     let report =
         body_json(upload(&app, &acme, "a.csv", b"email\nada@example.com\n", &[]).await).await;
     let id = report["import_id"].as_str().unwrap();
-    let globex = login_cookie(&app, "hank@globex.example").await;
+    let globex = login_cookie(&app, OTHER_ADMIN_EMAIL).await;
     for path in [
         format!("/api/imports/{id}"),
         format!("/api/imports/{id}/rows"),

@@ -191,6 +191,19 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
+    /// Whether `text` is one of the allowed values or their aliases (compared ignoring
+    /// case, accents and punctuation), or any text when the field lists none.
+    pub fn names_allowed_value(&self, text: &str) -> bool {
+        let key = text::fold_compact(text);
+        let allowed = &self.constraints.allowed;
+        allowed.is_empty()
+            || allowed.iter().any(|a| {
+                std::iter::once(&a.value)
+                    .chain(&a.aliases)
+                    .any(|s| text::fold_compact(s) == key)
+            })
+    }
+
     pub fn new(key: &str, label: &str, field_type: FieldType) -> Self {
         FieldSpec {
             key: key.to_owned(),
@@ -856,15 +869,7 @@ fn validate_rule(
             known(p, at("field"), field);
             known(p, at("then"), then);
             if let Some(f) = by_key.get(field.as_str()) {
-                let key = text::fold_compact(equals);
-                let allowed = &f.constraints.allowed;
-                let matches = allowed.is_empty()
-                    || allowed.iter().any(|a| {
-                        std::iter::once(&a.value)
-                            .chain(a.aliases.iter())
-                            .any(|s| text::fold_compact(s) == key)
-                    });
-                if !matches {
+                if !f.names_allowed_value(equals) {
                     p.add(
                         &at("equals"),
                         format!("`{equals}` is not one of the allowed values of `{field}`"),

@@ -34,7 +34,7 @@ pub fn diff(old: &ImportConfig, new: &ImportConfig) -> Vec<ConfigChange> {
     let (a, b) = (as_object(old), as_object(new));
     for section in ["duplicates", "phone"] {
         let (x, y) = (member(&a, section), member(&b, section));
-        diff_members(&mut out, section, &title(section), &x, &y);
+        diff_object(&mut out, section, &title(section), &x, &y);
     }
     for key in ["date_order", "formula_like", "schema_version"] {
         let (x, y) = (a.get(key), b.get(key));
@@ -78,25 +78,14 @@ fn diff_fields(out: &mut Vec<ConfigChange>, old: &[FieldSpec], new: &[FieldSpec]
             });
             continue;
         };
-        let (a, b) = (as_object(*before), as_object(f));
-        let at = format!("fields.{}", f.key);
         let name = format!("Field “{}”", f.label);
-        for key in union(&a, &b) {
-            let (x, y) = (a.get(key), b.get(key));
-            if x == y {
-                continue;
-            }
-            if key == "constraints" {
-                diff_constraints(out, &at, &name, &member(&a, key), &member(&b, key));
-            } else {
-                out.push(changed(
-                    &format!("{at}.{key}"),
-                    format!("{name}: {} {}", title(key).to_lowercase(), arrow(x, y)),
-                    x,
-                    y,
-                ));
-            }
-        }
+        diff_object(
+            out,
+            &format!("fields.{}", f.key),
+            &name,
+            &as_object(*before),
+            &as_object(f),
+        );
     }
     let common = |fields: &[FieldSpec], other: &BTreeSet<&str>| -> Vec<String> {
         fields
@@ -117,7 +106,9 @@ fn diff_fields(out: &mut Vec<ConfigChange>, old: &[FieldSpec], new: &[FieldSpec]
     }
 }
 
-fn diff_constraints(
+/// Member by member; `constraints` is compared member by member too, and `allowed`
+/// value by value.
+fn diff_object(
     out: &mut Vec<ConfigChange>,
     at: &str,
     name: &str,
@@ -129,15 +120,16 @@ fn diff_constraints(
         if x == y {
             continue;
         }
-        if key == "allowed" {
-            diff_allowed(out, &format!("{at}.constraints.allowed"), name, x, y);
-        } else {
-            out.push(changed(
-                &format!("{at}.constraints.{key}"),
+        let path = format!("{at}.{key}");
+        match key {
+            "constraints" => diff_object(out, &path, name, &member(a, key), &member(b, key)),
+            "allowed" => diff_allowed(out, &path, name, x, y),
+            _ => out.push(changed(
+                &path,
                 format!("{name}: {} {}", title(key).to_lowercase(), arrow(x, y)),
                 x,
                 y,
-            ));
+            )),
         }
     }
 }
@@ -269,26 +261,6 @@ fn diff_list(out: &mut Vec<ConfigChange>, at: &str, name: &str, old: &[String], 
         before: Some(Value::from(old.to_vec())),
         after: Some(Value::from(new.to_vec())),
     });
-}
-
-fn diff_members(
-    out: &mut Vec<ConfigChange>,
-    at: &str,
-    name: &str,
-    a: &Map<String, Value>,
-    b: &Map<String, Value>,
-) {
-    for key in union(a, b) {
-        let (x, y) = (a.get(key), b.get(key));
-        if x != y {
-            out.push(changed(
-                &format!("{at}.{key}"),
-                format!("{name}: {} {}", title(key).to_lowercase(), arrow(x, y)),
-                x,
-                y,
-            ));
-        }
-    }
 }
 
 fn changed(at: &str, summary: String, x: Option<&Value>, y: Option<&Value>) -> ConfigChange {

@@ -10,7 +10,6 @@ use crate::config::{
     ImportConfig, Requirement, Transformer, BUILTIN_FIELDS,
 };
 use crate::dates::DateOrder;
-use crate::text;
 
 /// One change to a draft configuration. Fields are named by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,9 +236,10 @@ fn change(c: &mut ImportConfig, edit: &Edit) -> Result<(), String> {
             } else {
                 Some(index + 1)
             };
-            match j.filter(|j| *j < f.transformers.len() && *index < f.transformers.len()) {
-                Some(j) => f.transformers.swap(*index, j),
-                None => return Ok(()),
+            if let Some(j) =
+                j.filter(|j| *j < f.transformers.len() && *index < f.transformers.len())
+            {
+                f.transformers.swap(*index, j);
             }
         }
         Edit::SetPattern {
@@ -371,15 +371,9 @@ fn prune(c: &mut ImportConfig) {
             ..
         } => {
             snapshot.field(then).is_some()
-                && snapshot.field(field).is_some_and(|f| {
-                    let want = text::fold_compact(equals);
-                    f.constraints.allowed.is_empty()
-                        || f.constraints.allowed.iter().any(|a| {
-                            std::iter::once(&a.value)
-                                .chain(&a.aliases)
-                                .any(|s| text::fold_compact(s) == want)
-                        })
-                })
+                && snapshot
+                    .field(field)
+                    .is_some_and(|f| f.names_allowed_value(equals))
         }
         CrossFieldRule::PhoneMatchesCountry { phone, country, .. } => {
             type_of(&snapshot, phone) == Some(FieldType::Phone)

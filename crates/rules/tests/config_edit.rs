@@ -7,27 +7,14 @@
 use proptest::prelude::*;
 use rules::config::{
     CrossFieldRule, DedupeKeyKind, DuplicatePolicy, FieldType, ImportConfig, Requirement,
-    Transformer,
+    Transformer, BUILTIN_FIELDS,
 };
 use rules::config_edit::{apply, Edit};
 use rules::dates::DateOrder;
 use rules::engine::Validator;
 
-const KEYS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "status",
-    "source",
-    "country",
-    "notes",
-    "lead_score",
-    "industry",
-    "x",
-];
+/// Keys that are not built-in lead columns, beside `BUILTIN_FIELDS`.
+const CUSTOM_KEYS: &[&str] = &["lead_score", "industry", "x"];
 const WORDS: &[&str] = &[
     "new",
     "won",
@@ -42,7 +29,8 @@ const WORDS: &[&str] = &[
 ];
 
 fn key() -> impl Strategy<Value = String> {
-    proptest::sample::select(KEYS).prop_map(str::to_owned)
+    let keys: Vec<&str> = BUILTIN_FIELDS.iter().chain(CUSTOM_KEYS).copied().collect();
+    proptest::sample::select(keys).prop_map(str::to_owned)
 }
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![

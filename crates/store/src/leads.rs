@@ -24,6 +24,8 @@ pub async fn value_counts(
     key: &str,
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let expr = value_expr(key);
+    // `$2::text IS NOT NULL` keeps `$2` typed when the expression is a column and does not
+    // use it (PostgreSQL refuses a parameter whose type it cannot infer).
     let sql = format!(
         "SELECT {expr} AS value, count(*) AS n FROM leads
          WHERE company_id = $1 AND $2::text IS NOT NULL AND {expr} IS NOT NULL

@@ -62,7 +62,8 @@ fn admin_only() -> Value {
     cross_site_or("`auth.forbidden`: only company admins may do this.")
 }
 
-fn version_errors(mut responses: Value) -> Value {
+/// Adds the 401 and 500 every configuration operation can answer.
+fn with_common_errors(mut responses: Value) -> Value {
     responses["401"] = unauthenticated();
     responses["500"] = internal();
     responses
@@ -74,7 +75,7 @@ fn active() -> Value {
         "operationId": "getConfig",
         "summary": "The active rules configuration",
         "description": "The version new dry runs use, with who published it and why. A company that never published one gets the default configuration, stored as version 1.",
-        "responses": version_errors(json!({ "200": ok("The active version.", schema_ref("ConfigVersionView")) }))
+        "responses": with_common_errors(json!({ "200": ok("The active version.", schema_ref("ConfigVersionView")) }))
     })
 }
 
@@ -83,7 +84,7 @@ fn schema() -> Value {
         "tags": ["config"],
         "operationId": "getConfigSchema",
         "summary": "The JSON Schema of a configuration",
-        "responses": version_errors(json!({ "200": ok("A JSON Schema (draft 2020-12).", json!({ "type": "object" })) }))
+        "responses": with_common_errors(json!({ "200": ok("A JSON Schema (draft 2020-12).", json!({ "type": "object" })) }))
     })
 }
 
@@ -92,7 +93,7 @@ fn versions() -> Value {
         "tags": ["config"],
         "operationId": "listConfigVersions",
         "summary": "Every configuration version, newest first",
-        "responses": version_errors(json!({ "200": ok("The versions, without their content.", schema_ref("ConfigVersions")) }))
+        "responses": with_common_errors(json!({ "200": ok("The versions, without their content.", schema_ref("ConfigVersions")) }))
     })
 }
 
@@ -101,7 +102,7 @@ fn version() -> Value {
         "tags": ["config"],
         "operationId": "getConfigVersion",
         "summary": "One configuration version",
-        "responses": version_errors(json!({
+        "responses": with_common_errors(json!({
             "200": ok("The version with its configuration.", schema_ref("ConfigVersionView")),
             "404": error("`request.not_found`: the company has no such version.")
         }))
@@ -121,7 +122,7 @@ fn diff() -> Value {
         "summary": "What changed between two versions",
         "description": "Field by field, allowed value by allowed value, rule by rule, each change with a sentence and its values before and after.",
         "parameters": [param("from", "The older version."), param("to", "The newer version.")],
-        "responses": version_errors(json!({
+        "responses": with_common_errors(json!({
             "200": ok("The changes from `from` to `to`.", schema_ref("ConfigDiff")),
             "400": error("`request.invalid_query`: `from` or `to` is missing or not a number."),
             "404": error("`request.not_found`: the company has no such version.")
@@ -136,7 +137,7 @@ fn check() -> Value {
         "summary": "Check a draft configuration",
         "description": "Every problem with the draft, each with a JSON pointer into `config` and a sentence. Nothing is stored.",
         "requestBody": json_body(schema_ref("DraftRequest")),
-        "responses": version_errors(json!({
+        "responses": with_common_errors(json!({
             "200": ok("The problems; empty when the draft can be published.", schema_ref("CheckResult")),
             "400": error("`request.invalid_json`: the body is not `{\"config\": …}`."),
             "403": admin_only()
@@ -151,7 +152,7 @@ fn preview() -> Value {
         "summary": "What a draft would do to recent imports and existing leads",
         "description": "Replays the draft against the company's newest imports whose staged rows are still kept (at most 10 imports and 200,000 rows, newest first) and compares every row with how it was validated: rows that would newly fail, newly pass or change a normalized value, per field (`_row` for rules over several fields), with sample rows. Also lists values existing leads hold in the draft's enum fields that it no longer allows. Nothing is stored.",
         "requestBody": json_body(schema_ref("DraftRequest")),
-        "responses": version_errors(json!({
+        "responses": with_common_errors(json!({
             "200": ok("The impact report.", schema_ref("ImpactReport")),
             "400": error("`request.invalid_json`: the body is not `{\"config\": …}`."),
             "403": admin_only(),
@@ -161,7 +162,7 @@ fn preview() -> Value {
 }
 
 fn publish_responses() -> Value {
-    version_errors(json!({
+    with_common_errors(json!({
         "200": ok("The new active version; the next dry run uses it.", schema_ref("ConfigVersionView")),
         "400": error("`request.invalid_json`: the body is not the request shown; `request.invalid`: a comment over 1,000 characters."),
         "403": admin_only(),

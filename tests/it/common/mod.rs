@@ -17,6 +17,8 @@ use tower::ServiceExt;
 pub const ADMIN_EMAIL: &str = "ada@acme.example";
 pub const MEMBER_EMAIL: &str = "max@acme.example";
 pub const PASSWORD: &str = "correct horse battery";
+/// The admin of the second company `seed_other_company` makes.
+pub const OTHER_ADMIN_EMAIL: &str = "hank@globex.example";
 
 pub fn app(pool: PgPool) -> Router {
     app_with_upload_limit(pool, 2 * 1024 * 1024)
@@ -77,6 +79,27 @@ pub async fn seed(pool: &PgPool) {
         .await
         .unwrap();
     }
+}
+
+/// A second company, `globex`, with one admin, for tests that another company's caller
+/// sees nothing of the first.
+pub async fn seed_other_company(pool: &PgPool) {
+    auth::create_company(pool, "globex", "Globex")
+        .await
+        .unwrap();
+    auth::create_user(
+        pool,
+        auth::NewUserInput {
+            company_slug: "globex",
+            email: OTHER_ADMIN_EMAIL,
+            display_name: "",
+            password: PASSWORD,
+            role: auth::Role::Admin,
+            added_by: None,
+        },
+    )
+    .await
+    .unwrap();
 }
 
 pub async fn send(app: &Router, req: Request<Body>) -> Response {

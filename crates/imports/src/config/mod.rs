@@ -189,7 +189,7 @@ pub async fn publish(
     store_version(
         pool,
         principal,
-        request.base_version,
+        Some(request.base_version),
         &config,
         &comment,
         "config.publish",
@@ -215,11 +215,10 @@ pub async fn rollback(
         &request.comment,
         &format!("Rollback to version {}", request.version),
     )?;
-    let base = active(pool, principal.company_id).await?.version;
     store_version(
         pool,
         principal,
-        base,
+        None,
         &old.config,
         &comment,
         "config.rollback",
@@ -238,12 +237,13 @@ fn comment_of(comment: &str, default: &str) -> Result<String, ImportError> {
     Ok(if comment.is_empty() { default } else { comment }.to_owned())
 }
 
-/// Stores `config` as the next version when `base` is still the active one, with an audit
-/// entry that carries the readable diff.
+/// Stores `config` as the next version, with an audit entry that carries the readable
+/// diff. With a `base` (a publish), only when that is still the active version; without
+/// one (a rollback), on top of whatever is active.
 async fn store_version(
     pool: &PgPool,
     principal: &auth::Principal,
-    base: i32,
+    base: Option<i32>,
     config: &ImportConfig,
     comment: &str,
     action: &str,
@@ -257,10 +257,12 @@ async fn store_version(
         .await?
         .ok_or_else(|| ImportError::internal("no active configuration"))?;
     let current_config = version(&mut *tx, company_id, current).await?.config;
-    if current != base {
+    if let Some(base) = base.filter(|b| *b != current) {
+        // A base that never existed has no changes to show; the refusal stands.
         let changes = match version(&mut *tx, company_id, base).await {
             Ok(b) => rules::config_diff::diff(&b.config, &current_config),
-            Err(_) => Vec::new(),
+            Err(ImportError::NotFound(_)) => Vec::new(),
+            Err(e) => return Err(e),
         };
         return Ok(PublishOutcome::Stale {
             active_version: current,

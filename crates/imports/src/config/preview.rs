@@ -92,24 +92,23 @@ async fn replay(
         samples: Vec::new(),
     };
     let mut after = 0;
-    loop {
-        let limit = BATCH_ROWS.min(i64::try_from(budget - impact.rows_checked).unwrap_or(0));
-        if limit == 0 {
-            let more =
-                store::imports::rows_after(&mut *conn, record.company_id, record.id, after, 1)
-                    .await?;
-            return Ok((impact, more.is_empty()));
-        }
+    // The replay ends when the import's rows run out (a short batch) or the budget does.
+    let mut exhausted = false;
+    while !exhausted && impact.rows_checked < budget {
+        let limit =
+            BATCH_ROWS.min(i64::try_from(budget - impact.rows_checked).unwrap_or(BATCH_ROWS));
         let batch =
             store::imports::rows_after(&mut *conn, record.company_id, record.id, after, limit)
                 .await?;
-        let Some(last) = batch.last() else { break };
-        after = last.seq;
+        exhausted = i64::try_from(batch.len()).unwrap_or(i64::MAX) < limit;
         for row in &batch {
             compare(&validator, &columns, row, &mut impact)?;
         }
+        after = batch.last().map_or(after, |r| r.seq);
     }
-    Ok((impact, true))
+    let staged = u64::try_from(record.total_rows).unwrap_or(0);
+    let complete = exhausted || impact.rows_checked >= staged;
+    Ok((impact, complete))
 }
 
 /// Validates one staged row with the draft and counts how it differs from its stored result.
