@@ -147,7 +147,15 @@ pub enum Edit {
 pub fn apply(config: &ImportConfig, edit: &Edit) -> Result<ImportConfig, String> {
     let mut c = config.clone();
     change(&mut c, edit)?;
-    prune(&mut c);
+    // Only edits that take something away leave references to tidy up. Any other edit
+    // that would break a reference (an unknown field in a new rule, a default that is
+    // not allowed) is refused by the check below rather than quietly undone.
+    if matches!(
+        edit,
+        Edit::RemoveField { .. } | Edit::SetType { .. } | Edit::RemoveValue { .. }
+    ) {
+        prune(&mut c);
+    }
     c.validate().map_err(|problems| {
         problems
             .into_iter()

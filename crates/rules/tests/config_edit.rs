@@ -331,3 +331,47 @@ fn a_custom_field_is_added_with_the_steps_of_its_type() {
     .expect_err("refused");
     assert!(err.contains("must start with a-z"), "{err}");
 }
+
+#[test]
+fn an_edit_that_would_break_a_reference_is_refused_not_quietly_undone() {
+    let c = ImportConfig::default_leads();
+    let err = apply(
+        &c,
+        &Edit::SetDefault {
+            key: "status".into(),
+            value: Some("maybe".into()),
+        },
+    )
+    .expect_err("refused");
+    assert!(err.contains("not one of the allowed values"), "{err}");
+    let err = apply(
+        &c,
+        &Edit::SetFallback {
+            key: "status".into(),
+            value: Some("maybe".into()),
+        },
+    )
+    .expect_err("refused");
+    assert!(err.contains("not one of the allowed values"), "{err}");
+    let rule = CrossFieldRule::AtLeastOneOf {
+        fields: vec!["email".into(), "fax".into()],
+        level: Requirement::Error,
+    };
+    let err = apply(&c, &Edit::AddRule { rule }).expect_err("refused");
+    assert!(err.contains("unknown field `fax`"), "{err}");
+    let no_company = apply(
+        &c,
+        &Edit::RemoveField {
+            key: "company".into(),
+        },
+    )
+    .expect("removed");
+    let err = apply(
+        &no_company,
+        &Edit::SetDedupeKeys {
+            keys: vec![DedupeKeyKind::NameCompany],
+        },
+    )
+    .expect_err("refused");
+    assert!(err.contains("needs a field `company`"), "{err}");
+}
