@@ -652,3 +652,147 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
         &body_json(reverted).await,
     );
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_configuration_answers_match_the_documented_schemas(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let doc = fetch_document(&app).await;
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let csv = "Email,Company,Status\nada@example.com,,Warm\nbob@example.com,Acme,new\n";
+    assert_eq!(
+        upload(&app, &admin, "warm.csv", csv.as_bytes(), &[])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let get = |path: &str, cookie: &str| send(&app, get_with_cookie(path, cookie));
+    let call = |method: &str, path: &str, body: Value| {
+        send(&app, json_request(method, path, &admin, &body))
+    };
+
+    let active = body_json(get("/api/config", &admin).await).await;
+    assert_conforms(&doc, "/api/config", "get", 200, &active);
+    assert_conforms(
+        &doc,
+        "/api/config/schema",
+        "get",
+        200,
+        &body_json(get("/api/config/schema", &admin).await).await,
+    );
+    assert_conforms(
+        &doc,
+        "/api/config/versions/{n}",
+        "get",
+        200,
+        &body_json(get("/api/config/versions/1", &admin).await).await,
+    );
+    let missing = get("/api/config/versions/7", &admin).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_conforms(
+        &doc,
+        "/api/config/versions/{n}",
+        "get",
+        404,
+        &body_json(missing).await,
+    );
+
+    let mut draft = active["config"].clone();
+    let status = draft["fields"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["key"] == "status")
+        .unwrap();
+    status["constraints"]["allowed"][0]["aliases"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("Warm"));
+    draft["fields"][4]["requirement"] = json!("error");
+    let mut bad = draft.clone();
+    bad["fields"][4]["constraints"]["pattern"] = json!("([a-z");
+
+    let checked =
+        body_json(call("POST", "/api/config/check", json!({ "config": bad })).await).await;
+    assert!(!checked["problems"].as_array().unwrap().is_empty());
+    assert_conforms(&doc, "/api/config/check", "post", 200, &checked);
+    let forbidden = send(
+        &app,
+        json_request(
+            "POST",
+            "/api/config/check",
+            &member,
+            &json!({ "config": draft }),
+        ),
+    )
+    .await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    assert_conforms(
+        &doc,
+        "/api/config/check",
+        "post",
+        403,
+        &body_json(forbidden).await,
+    );
+
+    let impact =
+        body_json(call("POST", "/api/config/preview", json!({ "config": draft })).await).await;
+    assert!(
+        !impact["imports"][0]["samples"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{impact}"
+    );
+    assert_conforms(&doc, "/api/config/preview", "post", 200, &impact);
+
+    let invalid = call(
+        "PUT",
+        "/api/config",
+        json!({ "base_version": 1, "config": bad }),
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms(&doc, "/api/config", "put", 422, &body_json(invalid).await);
+    let published = call(
+        "PUT",
+        "/api/config",
+        json!({ "base_version": 1, "config": draft, "comment": "c" }),
+    )
+    .await;
+    assert_eq!(published.status(), StatusCode::OK);
+    assert_conforms(&doc, "/api/config", "put", 200, &body_json(published).await);
+    let stale = call(
+        "PUT",
+        "/api/config",
+        json!({ "base_version": 1, "config": draft }),
+    )
+    .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_conforms(&doc, "/api/config", "put", 409, &body_json(stale).await);
+
+    assert_conforms(
+        &doc,
+        "/api/config/versions",
+        "get",
+        200,
+        &body_json(get("/api/config/versions", &admin).await).await,
+    );
+    assert_conforms(
+        &doc,
+        "/api/config/diff",
+        "get",
+        200,
+        &body_json(get("/api/config/diff?from=1&to=2", &admin).await).await,
+    );
+    let rolled = call("POST", "/api/config/rollback", json!({ "version": 1 })).await;
+    assert_eq!(rolled.status(), StatusCode::OK);
+    assert_conforms(
+        &doc,
+        "/api/config/rollback",
+        "post",
+        200,
+        &body_json(rolled).await,
+    );
+}
