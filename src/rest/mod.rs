@@ -2,6 +2,7 @@
 //! a service function, map the error to `{"error": {"code", "message"}}`.
 
 mod apply;
+mod audit;
 mod config;
 mod error;
 mod extract;
@@ -69,6 +70,7 @@ rest_routes! {
     post "/api/config/check" => config::check;
     post "/api/config/preview" => config::preview;
     post "/api/config/rollback" => config::rollback;
+    get "/api/audit" => audit::list;
     get "/api/openapi.json" => openapi::document;
 }
 

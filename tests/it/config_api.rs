@@ -467,3 +467,57 @@ async fn the_rules_editor_renders_every_field_on_the_server_for_admins_only(pool
         assert!(html.contains(text), "{text} is rendered");
     }
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_audit_log_lists_publishes_for_admins_of_the_company_only(pool: PgPool) {
+    seed(&pool).await;
+    seed_other_company(&pool).await;
+    let app = app(pool.clone());
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let (_, active) = get(&app, &admin, "/api/config").await;
+    let draft = with_requirement(&active["config"], "email", "error");
+    publish(&app, &admin, 1, &draft).await;
+    call(
+        &app,
+        &admin,
+        "POST",
+        "/api/config/rollback",
+        json!({ "version": 1 }),
+    )
+    .await;
+
+    let (status, page) = get(&app, &admin, "/api/audit?action=config.&limit=1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["page"], json!({ "offset": 0, "limit": 1, "total": 2 }));
+    let newest = &page["entries"][0];
+    assert_eq!(newest["action"], "config.rollback");
+    assert_eq!(newest["actor"], ADMIN_EMAIL);
+    assert_eq!(newest["entity"], "import_config");
+    assert_eq!(newest["entity_id"], "3");
+    assert_eq!(newest["diff"]["restored"], 1);
+    let (_, by_actor) = get(
+        &app,
+        &admin,
+        &format!("/api/audit?actor={}", ADMIN_EMAIL.to_uppercase()),
+    )
+    .await;
+    assert!(
+        by_actor["page"]["total"].as_i64().unwrap() >= 2,
+        "{by_actor}"
+    );
+    let (_, nobody) = get(&app, &admin, "/api/audit?actor=nobody@example.com").await;
+    assert_eq!(nobody["page"]["total"], 0);
+    let (status, body) = get(&app, &admin, "/api/audit?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let (status, _) = get(&app, &member, "/api/audit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other = login_cookie(&app, OTHER_ADMIN_EMAIL).await;
+    let (status, theirs) = get(&app, &other, "/api/audit?action=config.").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        theirs["page"]["total"], 0,
+        "another company sees none of these entries"
+    );
+}

@@ -795,4 +795,7 @@ async fn the_configuration_answers_match_the_documented_schemas(pool: PgPool) {
         200,
         &body_json(rolled).await,
     );
+    let audit = body_json(get("/api/audit?action=config.", &admin).await).await;
+    assert_eq!(audit["page"]["total"], 2, "{audit}");
+    assert_conforms(&doc, "/api/audit", "get", 200, &audit);
 }

@@ -6,6 +6,7 @@
 //! uuid, time and `rules` only). JSON field names and values here are the public API.
 
 pub mod apply;
+pub mod audit;
 pub mod config;
 pub mod edits;
 pub mod file;
@@ -23,6 +24,7 @@ pub use apply::{
     ApplyMode, ApplyRequest, Conflicts, FieldChange, Invalid, LeadAction, RevertChoice,
     RevertConflict, RevertOutcome, RevertRequest,
 };
+pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use config::{
     CheckResult, ConfigChange, ConfigDiff, ConfigProblem, ConfigVersionInfo, ConfigVersionView,
     ConfigVersions, DraftRequest, FieldImpact, ImpactKind, ImpactReport, ImpactSample,

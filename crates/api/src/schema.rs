@@ -32,6 +32,7 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<PublishRequest>();
     generator.subschema_for::<RollbackRequest>();
     generator.subschema_for::<ImpactReport>();
+    generator.subschema_for::<AuditPage>();
     let mut schemas = generator.take_definitions(true);
     schemas.values_mut().for_each(bound_integers);
     schemas

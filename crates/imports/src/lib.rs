@@ -5,6 +5,7 @@
 //! Server functions and the REST API both call these functions; transports stay thin.
 
 pub mod apply;
+pub mod audit;
 pub mod config;
 pub mod corrections;
 mod dry_run;

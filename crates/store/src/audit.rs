@@ -34,7 +34,7 @@ pub async fn record(db: impl PgExecutor<'_>, entry: &AuditEntry<'_>) -> Result<(
 }
 
 /// A recorded audit entry, newest first in listings.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub id: i64,
     pub actor_email: Option<String>,
@@ -42,7 +42,6 @@ pub struct AuditRow {
     pub entity: String,
     pub entity_id: Option<String>,
     pub diff: serde_json::Value,
-    #[serde(with = "time::serde::rfc3339")]
     pub at: time::OffsetDateTime,
 }
 

@@ -1,5 +1,5 @@
 //! The operations of `/api/config`: reading versions and diffs (members), checking,
-//! previewing, publishing and rolling back (admins).
+//! previewing, publishing and rolling back (admins); and the audit log that records them.
 
 use serde_json::{json, Map, Value};
 
@@ -30,6 +30,7 @@ pub(super) fn paths(p: &mut Map<String, Value>) {
     p.insert("/api/config/check".into(), json!({ "post": check() }));
     p.insert("/api/config/preview".into(), json!({ "post": preview() }));
     p.insert("/api/config/rollback".into(), json!({ "post": rollback() }));
+    p.insert("/api/audit".into(), json!({ "get": audit() }));
 }
 
 /// The error schemas only these operations answer.
@@ -191,5 +192,31 @@ fn rollback() -> Value {
         "description": "Makes a new version with version `version`'s configuration; history is never rewritten. Audited as `config.rollback` with the diff.",
         "requestBody": json_body(schema_ref("RollbackRequest")),
         "responses": publish_responses()
+    })
+}
+
+fn audit() -> Value {
+    let param = |name: &str, what: &str, schema: Value| {
+        json!({
+            "name": name, "in": "query", "required": false, "description": what, "schema": schema
+        })
+    };
+    json!({
+        "tags": ["config"],
+        "operationId": "listAudit",
+        "summary": "The company's audit log, newest first",
+        "description": "Configuration publishes and rollbacks (`config.publish`, `config.rollback`, with the diff), users added, applies, reverts and report downloads. Admins only.",
+        "parameters": [
+            param("action", "Entries whose action starts with this, e.g. `config.`.", json!({ "type": "string" })),
+            param("actor", "The actor's e-mail.", json!({ "type": "string" })),
+            param("entity", "The entity kind, e.g. `import_config`.", json!({ "type": "string" })),
+            param("limit", "1–500; 50 when left out.", json!({ "type": "integer", "minimum": 1, "maximum": 500 })),
+            param("offset", "0 or more.", json!({ "type": "integer", "minimum": 0 }))
+        ],
+        "responses": with_common_errors(json!({
+            "200": ok("A page of entries.", schema_ref("AuditPage")),
+            "400": error("`request.invalid_query`: a parameter is not a number; `request.invalid`: `limit` or `offset` out of range."),
+            "403": error("`auth.forbidden`: only company admins read the audit log.")
+        }))
     })
 }
