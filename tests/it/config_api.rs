@@ -521,3 +521,20 @@ async fn the_audit_log_lists_publishes_for_admins_of_the_company_only(pool: PgPo
         "another company sees none of these entries"
     );
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn two_publishes_from_the_same_version_at_once_store_exactly_one(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let (_, active) = get(&app, &admin, "/api/config").await;
+    let a = with_requirement(&active["config"], "company", "warning");
+    let b = with_alias(&active["config"], "Lauwarm");
+    let ((sa, _), (sb, _)) =
+        tokio::join!(publish(&app, &admin, 1, &a), publish(&app, &admin, 1, &b));
+    let mut statuses = [sa, sb];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let (_, versions) = get(&app, &admin, "/api/config/versions").await;
+    assert_eq!(versions["versions"].as_array().unwrap().len(), 2);
+}

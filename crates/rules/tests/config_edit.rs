@@ -280,6 +280,23 @@ fn renaming_an_allowed_value_renames_what_named_it() {
         .rules
         .iter()
         .any(|r| matches!(r, CrossFieldRule::RequiredIf { equals, .. } if equals == "sql")));
+    let c = apply(
+        &c,
+        &Edit::RenameValue {
+            key: "source".into(),
+            from: "other".into(),
+            to: "elsewhere".into(),
+        },
+    )
+    .expect("renamed");
+    assert_eq!(
+        c.field("source")
+            .unwrap()
+            .constraints
+            .enum_fallback
+            .as_deref(),
+        Some("elsewhere")
+    );
 }
 
 #[test]
@@ -374,4 +391,24 @@ fn an_edit_that_would_break_a_reference_is_refused_not_quietly_undone() {
     )
     .expect_err("refused");
     assert!(err.contains("needs a field `company`"), "{err}");
+}
+
+#[test]
+fn retyping_a_field_drops_the_references_that_needed_its_type() {
+    let c = ImportConfig::default_leads();
+    let c = apply(
+        &c,
+        &Edit::SetType {
+            key: "country".into(),
+            field_type: FieldType::Text,
+        },
+    )
+    .expect("retyped");
+    let f = c.field("country").unwrap();
+    assert!(!f.transformers.contains(&Transformer::CountryIso2));
+    assert!(c.phone.region_field.is_none());
+    assert!(!c
+        .rules
+        .iter()
+        .any(|r| matches!(r, CrossFieldRule::PhoneMatchesCountry { .. })));
 }

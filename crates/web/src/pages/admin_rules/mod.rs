@@ -12,8 +12,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::components::{AdminsOnly, AppLayout, ErrorNote};
-use crate::model::{ConfigVersionView, Me};
-use crate::server_fns::rules_config;
+use crate::error::AppError;
+use crate::model::{ConfigVersionView, ConfigVersions, Me};
+use crate::server_fns::{list_config_versions, rules_config};
 
 mod field;
 mod publish;
@@ -36,14 +37,20 @@ pub fn AdminRulesPage() -> impl IntoView {
     .into_any()
 }
 
+/// The page's one resource: the active version and the version list, loaded together so
+/// the server render and hydration see the same data (a second resource created once the
+/// first resolved was fetched again while hydrating, and the page's HTML no longer matched).
 #[component]
 fn RulesAdmin() -> impl IntoView {
-    let active = Resource::new(|| (), |_| rules_config());
+    let loaded = Resource::new(
+        || (),
+        |_| async move { Ok::<_, AppError>((rules_config().await?, list_config_versions().await?)) },
+    );
     view! {
         <h1>"Import rules"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading the rules…"</p> }>
-            {move || active.get().map(|result| match result {
-                Ok(view) => view! { <Editor initial=view/> }.into_any(),
+            {move || loaded.get().map(|result| match result {
+                Ok((view, versions)) => view! { <Editor initial=view versions/> }.into_any(),
                 Err(err) => view! { <ErrorNote message=err.message/> }.into_any(),
             })}
         </Suspense>
@@ -58,8 +65,8 @@ pub(crate) struct Draft {
     pub base: RwSignal<ConfigVersionView>,
     /// Why the last edit was refused.
     pub refused: RwSignal<Option<String>>,
-    /// Bumped after a publish or rollback, so the version list reloads.
-    pub published: RwSignal<u32>,
+    /// Every version, newest first; reloaded after a publish or rollback.
+    pub versions: RwSignal<ConfigVersions>,
 }
 
 impl Draft {
@@ -84,7 +91,12 @@ impl Draft {
         self.config.set(version.config.clone());
         self.base.set(version);
         self.refused.set(None);
-        self.published.update(|n| *n += 1);
+        let versions = self.versions;
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_config_versions().await {
+                versions.set(list);
+            }
+        });
     }
 
     /// The field `key` as it is in the draft now.
@@ -95,12 +107,12 @@ impl Draft {
 }
 
 #[component]
-fn Editor(initial: ConfigVersionView) -> impl IntoView {
+fn Editor(initial: ConfigVersionView, versions: ConfigVersions) -> impl IntoView {
     let draft = Draft {
         config: RwSignal::new(initial.config.clone()),
         base: RwSignal::new(initial),
         refused: RwSignal::new(None),
-        published: RwSignal::new(0),
+        versions: RwSignal::new(versions),
     };
     provide_context(draft);
     let based_on = move || {
