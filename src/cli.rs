@@ -99,6 +99,22 @@ pub enum TokenCommand {
         #[command(flatten)]
         db: DbConfig,
     },
+    /// List a company's tokens that are not revoked: id, name, owner, created, last used.
+    List {
+        #[arg(long)]
+        company: String,
+        #[command(flatten)]
+        db: DbConfig,
+    },
+    /// Revoke a token by its id or name; it is refused from the next request on.
+    Revoke {
+        #[arg(long)]
+        company: String,
+        /// The token's id (from `token list`) or its name.
+        token: String,
+        #[command(flatten)]
+        db: DbConfig,
+    },
 }
 
 /// Runs the parsed command.
@@ -175,7 +191,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Token {
+            action: TokenCommand::List { company, db },
+        } => {
+            let pool = open(&db).await?;
+            let list = auth::list_tokens(&pool, auth::TokenActor::CommandLine, &company).await?;
+            println!("id\tname\towner\tcreated\tlast used");
+            for t in list.tokens {
+                let last = t.last_used_at.map_or_else(|| "never".to_owned(), rfc3339);
+                println!(
+                    "{}\t{}\t{}\t{}\t{last}",
+                    t.id,
+                    t.name,
+                    t.owner,
+                    rfc3339(t.created_at)
+                );
+            }
+            Ok(())
+        }
+        Command::Token {
+            action: TokenCommand::Revoke { company, token, db },
+        } => {
+            let pool = open(&db).await?;
+            let t =
+                auth::revoke_token(&pool, auth::TokenActor::CommandLine, &company, &token).await?;
+            println!("revoked {} ({}, {})", t.id, t.name, t.owner);
+            Ok(())
+        }
     }
+}
+
+/// A timestamp as the CLI prints it (UTC, RFC 3339).
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Connects and migrates: every command works on an up-to-date schema.

@@ -57,7 +57,7 @@ impl From<auth::AuthError> for ApiError {
             E::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             E::Forbidden => StatusCode::FORBIDDEN,
             E::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            E::Conflict(_) => StatusCode::CONFLICT,
+            E::Conflict(_) | E::LastAdmin(_) => StatusCode::CONFLICT,
             E::NotFound(_) => StatusCode::NOT_FOUND,
             E::Internal(inner) => {
                 tracing::error!(error = %inner, "internal error");

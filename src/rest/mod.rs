@@ -1,6 +1,7 @@
 //! The REST API for scripts and syncs. Handlers are thin: decode, check the caller, call
 //! a service function, map the error to `{"error": {"code", "message"}}`.
 
+mod aliases;
 mod apply;
 mod audit;
 mod config;
@@ -10,7 +11,9 @@ mod imports;
 mod openapi;
 mod presets;
 mod session;
+mod tokens;
 mod upload;
+mod users;
 
 pub use error::json_errors;
 pub use error::ApiError;
@@ -71,6 +74,17 @@ rest_routes! {
     post "/api/config/preview" => config::preview;
     post "/api/config/rollback" => config::rollback;
     get "/api/audit" => audit::list;
+    get "/api/alias-proposals" => aliases::list;
+    post "/api/alias-proposals" => aliases::propose;
+    post "/api/alias-proposals/{id}/approve" => aliases::approve;
+    post "/api/alias-proposals/{id}/reject" => aliases::reject;
+    get "/api/users" => users::list;
+    post "/api/users" => users::add;
+    patch "/api/users/{id}" => users::update;
+    delete "/api/users/{id}" => users::remove;
+    get "/api/tokens" => tokens::list;
+    post "/api/tokens" => tokens::create;
+    delete "/api/tokens/{id}" => tokens::revoke;
     get "/api/openapi.json" => openapi::document;
 }
 

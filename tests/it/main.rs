@@ -4,6 +4,8 @@
 
 mod common;
 
+mod accounts_api;
+mod aliases_api;
 mod api;
 mod apply_api;
 mod config_api;

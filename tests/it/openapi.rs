@@ -799,3 +799,106 @@ async fn the_configuration_answers_match_the_documented_schemas(pool: PgPool) {
     assert_eq!(audit["page"]["total"], 2, "{audit}");
     assert_conforms(&doc, "/api/audit", "get", 200, &audit);
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_accounts_and_proposal_answers_match_the_documented_schemas(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool);
+    let doc = fetch_document(&app).await;
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let call = |method: &str, path: &str, cookie: &str, body: Value| {
+        send(&app, json_request(method, path, cookie, &body))
+    };
+    let answer = |res: axum::response::Response| async move {
+        let status = res.status().as_u16();
+        (status, body_json(res).await)
+    };
+
+    let (status, users) = answer(call("GET", "/api/users", &admin, Value::Null).await).await;
+    assert_conforms(&doc, "/api/users", "get", status, &users);
+    let (status, added) = answer(
+        call(
+            "POST",
+            "/api/users",
+            &admin,
+            json!({ "email": "eve@acme.example", "role": "member", "password": "long enough pw" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_conforms(&doc, "/api/users", "post", status, &added);
+    let eve = format!("/api/users/{}", added["id"].as_str().unwrap());
+    let (status, patched) =
+        answer(call("PATCH", &eve, &admin, json!({ "active": false })).await).await;
+    assert_conforms(&doc, "/api/users/{id}", "patch", status, &patched);
+    let ada = users["users"][0]["id"].as_str().unwrap();
+    let (status, last) = answer(
+        call(
+            "PATCH",
+            &format!("/api/users/{ada}"),
+            &admin,
+            json!({ "role": "member" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_conforms(&doc, "/api/users/{id}", "patch", status, &last);
+    let (status, forbidden) = answer(call("DELETE", &eve, &member, Value::Null).await).await;
+    assert_conforms(&doc, "/api/users/{id}", "delete", status, &forbidden);
+
+    let (status, created) =
+        answer(call("POST", "/api/tokens", &admin, json!({ "name": "sync" })).await).await;
+    assert_conforms(&doc, "/api/tokens", "post", status, &created);
+    let (status, tokens) = answer(call("GET", "/api/tokens", &admin, Value::Null).await).await;
+    assert_conforms(&doc, "/api/tokens", "get", status, &tokens);
+    let (status, missing) = answer(
+        call(
+            "DELETE",
+            "/api/tokens/6f1c2a4e-8b9d-4c3e-9f00-1a2b3c4d5e6f",
+            &admin,
+            Value::Null,
+        )
+        .await,
+    )
+    .await;
+    assert_conforms(&doc, "/api/tokens/{id}", "delete", status, &missing);
+
+    let (status, proposed) = answer(
+        call(
+            "POST",
+            "/api/alias-proposals",
+            &member,
+            json!({ "field": "status", "alias": "Warm", "value": "contacted" }),
+        )
+        .await,
+    )
+    .await;
+    assert_conforms(&doc, "/api/alias-proposals", "post", status, &proposed);
+    let (status, list) =
+        answer(call("GET", "/api/alias-proposals", &member, Value::Null).await).await;
+    assert_conforms(&doc, "/api/alias-proposals", "get", status, &list);
+    let approve = format!(
+        "/api/alias-proposals/{}/approve",
+        proposed["id"].as_str().unwrap()
+    );
+    let (status, approved) = answer(call("POST", &approve, &admin, Value::Null).await).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_conforms(
+        &doc,
+        "/api/alias-proposals/{id}/approve",
+        "post",
+        status,
+        &approved,
+    );
+    let (status, gone) = answer(call("POST", &approve, &admin, Value::Null).await).await;
+    assert_conforms(
+        &doc,
+        "/api/alias-proposals/{id}/approve",
+        "post",
+        status,
+        &gone,
+    );
+}

@@ -64,6 +64,18 @@ id!(
     /// A lead in the CRM table.
     LeadId
 );
+id!(
+    /// A user account (one person, possibly a member of several companies).
+    UserId
+);
+id!(
+    /// An API token.
+    TokenId
+);
+id!(
+    /// An alias proposal.
+    ProposalId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,8 @@
 //! and the browser deserialises the very same types (this crate builds for wasm32: serde,
 //! uuid, time and `rules` only). JSON field names and values here are the public API.
 
+pub mod accounts;
+pub mod aliases;
 pub mod apply;
 pub mod audit;
 pub mod config;
@@ -20,6 +22,14 @@ pub mod status;
 pub mod summary;
 pub mod timestamp;
 
+pub use accounts::{
+    CreatedToken, NewToken, NewUser, Role, TokenList, TokenView, UnknownRole, UserList, UserPatch,
+    UserView,
+};
+pub use aliases::{
+    AliasEvidence, AliasProposal, AliasProposalList, NewAliasProposal, ProposalDecision,
+    ProposalStatus,
+};
 pub use apply::{
     ApplyMode, ApplyRequest, Conflicts, FieldChange, Invalid, LeadAction, RevertChoice,
     RevertConflict, RevertOutcome, RevertRequest,
@@ -37,7 +47,7 @@ pub use edits::{
 pub use file::{
     FilePreview, FileSummary, Overrides, PreviewRow, SheetChoice, SheetSummary, SkippedSheet,
 };
-pub use ids::{ImportId, LeadId, PresetId};
+pub use ids::{ImportId, LeadId, PresetId, ProposalId, TokenId, UserId};
 pub use mapping::{ColumnMapping, ExplicitMapping, Mapping};
 pub use presets::{PresetInput, PresetScope, PresetView};
 pub use rows::{Page, RowPage, RowQuery, RowView};

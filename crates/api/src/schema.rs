@@ -33,6 +33,15 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<RollbackRequest>();
     generator.subschema_for::<ImpactReport>();
     generator.subschema_for::<AuditPage>();
+    generator.subschema_for::<UserList>();
+    generator.subschema_for::<NewUser>();
+    generator.subschema_for::<UserPatch>();
+    generator.subschema_for::<TokenList>();
+    generator.subschema_for::<NewToken>();
+    generator.subschema_for::<CreatedToken>();
+    generator.subschema_for::<AliasProposalList>();
+    generator.subschema_for::<NewAliasProposal>();
+    generator.subschema_for::<ProposalDecision>();
     let mut schemas = generator.take_definitions(true);
     schemas.values_mut().for_each(bound_integers);
     schemas

@@ -2,17 +2,21 @@
 //! and roles. Server functions, REST handlers and the CLI all call these functions, so the
 //! rules (hashing, throttling, role checks) exist once.
 
+mod members;
 mod password;
 mod principal;
 mod service;
 mod token;
+mod tokens;
 
+pub use members::{list_users, remove_user, update_user};
 pub use principal::{Principal, Role};
 pub use service::{
-    bootstrap_demo, create_api_token, create_company, create_user, list_users, login, logout,
-    principal_from_api_token, principal_from_session, DemoLogin, LoginInput, LoginOk, NewUserInput,
+    bootstrap_demo, create_company, create_user, login, logout, principal_from_api_token,
+    principal_from_session, DemoLogin, LoginInput, LoginOk, NewUserInput,
 };
 pub use token::SESSION_COOKIE;
+pub use tokens::{create_api_token, create_token, list_tokens, revoke_token, TokenActor};
 
 /// Why an accounts operation was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +39,9 @@ pub enum AuthError {
     /// The thing to create exists already; the message says what.
     #[error("{0}")]
     Conflict(String),
+    /// The change would leave the company without an active admin.
+    #[error("{0} is the company's last active admin: make another member an admin first.")]
+    LastAdmin(String),
     /// The named company or user does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -60,6 +67,12 @@ impl From<store::StoreError> for AuthError {
     }
 }
 
+impl From<api::UnknownRole> for AuthError {
+    fn from(err: api::UnknownRole) -> Self {
+        AuthError::Invalid(err.to_string())
+    }
+}
+
 impl From<sqlx::Error> for AuthError {
     fn from(err: sqlx::Error) -> Self {
         AuthError::Internal(err.into())
@@ -76,6 +89,7 @@ impl AuthError {
             AuthError::Forbidden => "auth.forbidden",
             AuthError::Invalid(_) => "request.invalid",
             AuthError::Conflict(_) => "request.conflict",
+            AuthError::LastAdmin(_) => "user.last_admin",
             AuthError::NotFound(_) => "request.not_found",
             AuthError::Internal(_) => "internal",
         }

@@ -1,47 +1,10 @@
 //! The signed-in identity and its role checks.
 
-use std::fmt;
-
 use uuid::Uuid;
 
+pub use api::Role;
+
 use crate::AuthError;
-
-/// A role within one company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Member,
-}
-
-impl Role {
-    /// The role's name as stored in `memberships.role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Member => "member",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = AuthError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "member" => Ok(Role::Member),
-            other => Err(AuthError::Invalid(format!(
-                "Unknown role \"{other}\": use admin or member."
-            ))),
-        }
-    }
-}
 
 /// Who is calling, in which company, with which role. The company always comes from here
 /// (the session or token), never from a request body.

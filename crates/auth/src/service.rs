@@ -9,6 +9,7 @@ use store::accounts as db;
 
 use crate::password::{self, check_policy};
 use crate::token::{hash_secret, new_secret, API_TOKEN_PREFIX};
+
 use crate::{AuthError, Principal, Role};
 
 /// Failed attempts per account inside the window before logins are refused.
@@ -60,7 +61,7 @@ pub struct DemoLogin {
 
 /// Lower-cases and trims an email and checks it with the same check as a lead's e-mail
 /// (`rules::email::check`: one idea of a valid address in the whole product).
-fn normalize_email(email: &str) -> Result<String, AuthError> {
+pub(crate) fn normalize_email(email: &str) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
     match rules::email::check(&email) {
         Ok(()) => Ok(email),
@@ -249,57 +250,6 @@ pub async fn create_user(pool: &PgPool, input: NewUserInput<'_>) -> Result<Uuid,
     .await?;
     tx.commit().await?;
     Ok(user_id)
-}
-
-/// The members of the principal's company (admins only).
-pub async fn list_users(
-    pool: &PgPool,
-    principal: &Principal,
-) -> Result<Vec<store::accounts::CompanyUser>, AuthError> {
-    principal.require_admin()?;
-    Ok(db::list_company_users(pool, principal.company_id).await?)
-}
-
-/// Creates an API token for a member of a company and returns it; it is shown only once.
-pub async fn create_api_token(
-    pool: &PgPool,
-    company_slug: &str,
-    email: &str,
-    name: &str,
-) -> Result<String, AuthError> {
-    let email = normalize_email(email)?;
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(AuthError::Invalid(
-            "The token name must have 1 to 100 characters.".into(),
-        ));
-    }
-    let company = db::company_by_slug(pool, company_slug)
-        .await?
-        .ok_or_else(|| {
-            AuthError::NotFound(format!("No company with the slug \"{company_slug}\"."))
-        })?;
-    let user_id = db::user_id_by_email(pool, &email)
-        .await?
-        .ok_or_else(|| AuthError::NotFound(format!("No user with the email {email}.")))?;
-    let members = db::list_company_users(pool, company.id).await?;
-    if !members.iter().any(|m| m.user_id == user_id) {
-        return Err(AuthError::NotFound(format!(
-            "{email} is not a member of {}.",
-            company.name
-        )));
-    }
-    let token = format!("{API_TOKEN_PREFIX}{}", new_secret());
-    match db::insert_api_token(pool, company.id, user_id, name, &hash_secret(&token)).await {
-        Ok(_) => Ok(token),
-        Err(e) if e.is_constraint("api_tokens_company_name_key") => {
-            Err(AuthError::Conflict(format!(
-                "A token named \"{name}\" exists already in {}.",
-                company.name
-            )))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// On a brand-new installation (no company at all), creates the demo company and an admin

@@ -36,14 +36,25 @@ pub struct PrincipalRow {
 }
 
 /// A member of a company as the admin screen lists them.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct CompanyUser {
     pub user_id: Uuid,
     pub email: String,
     pub display_name: String,
     pub role: String,
-    #[serde(with = "time::serde::rfc3339")]
     pub joined_at: OffsetDateTime,
+    /// Set while an admin has deactivated the member.
+    pub deactivated_at: Option<OffsetDateTime>,
+}
+
+/// An API token that is not revoked, with its owner's e-mail.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: Uuid,
+    pub name: String,
+    pub owner: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
 }
 
 /// Creates a company.
@@ -153,13 +164,15 @@ pub async fn upsert_membership(
     Ok(())
 }
 
-/// The company a user signs in to: their oldest membership.
+/// The company a user signs in to: their oldest active membership.
 pub async fn default_company_for_user(
     db: impl PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<Option<Uuid>, StoreError> {
     let id = sqlx::query_scalar!(
-        "SELECT company_id FROM memberships WHERE user_id = $1 ORDER BY created_at, company_id LIMIT 1",
+        "SELECT company_id FROM memberships
+         WHERE user_id = $1 AND deactivated_at IS NULL
+         ORDER BY created_at, company_id LIMIT 1",
         user_id
     )
     .fetch_optional(db)
@@ -174,7 +187,8 @@ pub async fn list_company_users(
 ) -> Result<Vec<CompanyUser>, StoreError> {
     let rows = sqlx::query_as!(
         CompanyUser,
-        r#"SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at AS joined_at
+        r#"SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at AS joined_at,
+                  m.deactivated_at
            FROM memberships m JOIN users u ON u.id = m.user_id
            WHERE m.company_id = $1
            ORDER BY m.role, u.email"#,
@@ -183,6 +197,143 @@ pub async fn list_company_users(
     .fetch_all(db)
     .await?;
     Ok(rows)
+}
+
+/// The company's memberships, locked until the transaction ends, so two admins changing
+/// roles at once cannot both demote the other and leave the company without an admin.
+pub async fn lock_company_users(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+) -> Result<Vec<CompanyUser>, StoreError> {
+    let rows = sqlx::query_as!(
+        CompanyUser,
+        r#"SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at AS joined_at,
+                  m.deactivated_at
+           FROM memberships m JOIN users u ON u.id = m.user_id
+           WHERE m.company_id = $1
+           ORDER BY m.role, u.email
+           FOR UPDATE OF m"#,
+        company_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}
+
+/// Sets a member's role and whether they are active (a deactivation keeps its first time).
+pub async fn update_membership(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    user_id: Uuid,
+    role: &str,
+    active: bool,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE memberships
+         SET role = $3,
+             deactivated_at = CASE WHEN $4 THEN NULL ELSE coalesce(deactivated_at, now()) END,
+             updated_at = now()
+         WHERE company_id = $1 AND user_id = $2",
+        company_id,
+        user_id,
+        role,
+        active,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a member from a company; true when there was such a membership.
+pub async fn delete_membership(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        "DELETE FROM memberships WHERE company_id = $1 AND user_id = $2",
+        company_id,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Ends every session a user has in a company; returns how many.
+pub async fn delete_sessions_of(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    user_id: Uuid,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query!(
+        "DELETE FROM sessions WHERE company_id = $1 AND user_id = $2",
+        company_id,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Revokes every token a user has in a company (when they are removed from it, so the
+/// tokens do not come back if they are added again); returns how many.
+pub async fn revoke_tokens_of(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    user_id: Uuid,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query!(
+        "UPDATE api_tokens SET revoked_at = now(), updated_at = now()
+         WHERE company_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        company_id,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The company's tokens that are not revoked, newest first.
+pub async fn list_api_tokens(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+) -> Result<Vec<TokenRow>, StoreError> {
+    let rows = sqlx::query_as!(
+        TokenRow,
+        r#"SELECT t.id, t.name, u.email AS owner, t.created_at, t.last_used_at
+           FROM api_tokens t JOIN users u ON u.id = t.user_id
+           WHERE t.company_id = $1 AND t.revoked_at IS NULL
+           ORDER BY t.created_at DESC, t.id"#,
+        company_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}
+
+/// Revokes one of the company's tokens; the token as it was, or None when the company has
+/// no such token that is not revoked already.
+pub async fn revoke_api_token(
+    db: impl PgExecutor<'_>,
+    company_id: Uuid,
+    id: Uuid,
+) -> Result<Option<TokenRow>, StoreError> {
+    let row = sqlx::query_as!(
+        TokenRow,
+        r#"WITH revoked AS (
+               UPDATE api_tokens SET revoked_at = now(), updated_at = now()
+               WHERE company_id = $1 AND id = $2 AND revoked_at IS NULL
+               RETURNING id, name, user_id, created_at, last_used_at
+           )
+           SELECT t.id, t.name, u.email AS owner, t.created_at, t.last_used_at
+           FROM revoked t JOIN users u ON u.id = t.user_id"#,
+        company_id,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
 }
 
 /// Stores a new session (by token hash).
@@ -228,7 +379,8 @@ pub async fn purge_expired(db: impl PgExecutor<'_> + Copy) -> Result<u64, StoreE
 }
 
 /// The principal behind a live session, if the session exists, has not expired and the
-/// membership it was made for still exists (a removed member is signed out at once).
+/// membership it was made for still exists and is active (a removed or deactivated member
+/// is signed out at once).
 pub async fn principal_by_session(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -241,7 +393,7 @@ pub async fn principal_by_session(
            JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.user_id
            JOIN users u ON u.id = s.user_id
            JOIN companies c ON c.id = s.company_id
-           WHERE s.token_hash = $1 AND s.expires_at > now()"#,
+           WHERE s.token_hash = $1 AND s.expires_at > now() AND m.deactivated_at IS NULL"#,
         token_hash
     )
     .fetch_optional(db)
@@ -249,7 +401,8 @@ pub async fn principal_by_session(
     Ok(row)
 }
 
-/// The principal behind an API token that is not revoked, marking it used.
+/// The principal behind an API token that is not revoked, marking it used; none while its
+/// owner is deactivated or removed.
 pub async fn principal_by_token(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -266,7 +419,8 @@ pub async fn principal_by_token(
            FROM used t
            JOIN memberships m ON m.company_id = t.company_id AND m.user_id = t.user_id
            JOIN users u ON u.id = t.user_id
-           JOIN companies c ON c.id = t.company_id"#,
+           JOIN companies c ON c.id = t.company_id
+           WHERE m.deactivated_at IS NULL"#,
         token_hash
     )
     .fetch_optional(db)

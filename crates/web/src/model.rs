@@ -1,5 +1,5 @@
 //! Data that travels between the server and the browser and is the UI's own (the signed-in
-//! user, the member list). Everything about imports is the contract crate's (`api`),
+//! user). Everything else is the contract crate's (`api`),
 //! re-exported here so pages name one module.
 
 use serde::{Deserialize, Serialize};
@@ -11,23 +11,14 @@ pub struct Me {
     pub display_name: String,
     pub company_slug: String,
     pub company_name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 impl Me {
     /// Whether the admin pages apply to this user.
     pub fn is_admin(&self) -> bool {
-        self.role == "admin"
+        self.role == Role::Admin
     }
-}
-
-/// One member of the company on the admin screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub email: String,
-    pub display_name: String,
-    pub role: String,
-    pub joined_at: String,
 }
 
 pub use api::*;

@@ -31,6 +31,91 @@ pub(super) fn paths(p: &mut Map<String, Value>) {
     p.insert("/api/config/preview".into(), json!({ "post": preview() }));
     p.insert("/api/config/rollback".into(), json!({ "post": rollback() }));
     p.insert("/api/audit".into(), json!({ "get": audit() }));
+    p.insert(
+        "/api/alias-proposals".into(),
+        json!({ "get": list_proposals(), "post": propose() }),
+    );
+    for (path, op) in [
+        ("/api/alias-proposals/{id}/approve", approve()),
+        ("/api/alias-proposals/{id}/reject", reject()),
+    ] {
+        p.insert(
+            path.into(),
+            json!({
+                "parameters": [{
+                    "name": "id", "in": "path", "required": true,
+                    "description": "The proposal's id; anything that is not a pending proposal of the caller's company answers 404.",
+                    "schema": { "type": "string", "format": "uuid" }
+                }],
+                "post": op
+            }),
+        );
+    }
+}
+
+fn list_proposals() -> Value {
+    json!({
+        "tags": ["config"],
+        "operationId": "listAliasProposals",
+        "summary": "Alias proposals, pending first",
+        "description": "Each pending proposal carries its evidence: how many staged rows still fail on the spelling, in how many imports. Every member may read them.",
+        "responses": with_common_errors(json!({ "200": ok("The proposals.", schema_ref("AliasProposalList")) }))
+    })
+}
+
+fn propose() -> Value {
+    json!({
+        "tags": ["config"],
+        "operationId": "proposeAlias",
+        "summary": "Propose a spelling as an alias of an allowed value",
+        "description": "Members and admins. The same pending proposal made again (spelling compared ignoring case) answers 200 with the first one. Audited as `alias.propose`.",
+        "requestBody": json_body(schema_ref("NewAliasProposal")),
+        "responses": with_common_errors(json!({
+            "201": ok("The new proposal.", schema_ref("AliasProposal")),
+            "200": ok("The pending proposal that says the same.", schema_ref("AliasProposal")),
+            "400": error("`request.invalid_json`: the body is not the shape shown; `request.invalid`: not an enum field, not one of its allowed values, or an empty alias."),
+            "403": error("`request.cross_site`: a browser sent this from another site."),
+            "404": error("`request.not_found`: `import_id` is not an import of the caller's company."),
+            "409": error("`alias.known`: the field accepts this spelling already.")
+        }))
+    })
+}
+
+fn decision_body() -> Value {
+    json!({ "required": false, "content": json_content(schema_ref("ProposalDecision")) })
+}
+
+fn approve() -> Value {
+    json!({
+        "tags": ["config"],
+        "operationId": "approveAliasProposal",
+        "summary": "Approve a proposal: publish the alias as a new version",
+        "description": "Admins. Adds the alias to the active configuration and publishes it as version n+1 (audited as `config.publish` with the diff, and `alias.approve`), in one transaction with the decision. When the configuration accepts the spelling already, the proposal is approved without a new version (`config_version` absent).",
+        "requestBody": decision_body(),
+        "responses": with_common_errors(json!({
+            "200": ok("The decided proposal; `config_version` is the version published.", schema_ref("AliasProposal")),
+            "400": error("`request.invalid_json`: the body is not `{\"comment\"}`."),
+            "403": admin_only(),
+            "404": error("`request.not_found`: no pending proposal with that id."),
+            "409": error("`alias.stale`: the value or field is gone, or the alias now means another value; `config.stale`: someone published at the same moment.")
+        }))
+    })
+}
+
+fn reject() -> Value {
+    json!({
+        "tags": ["config"],
+        "operationId": "rejectAliasProposal",
+        "summary": "Reject a proposal",
+        "description": "Admins; `comment` is the reason. Audited as `alias.reject`.",
+        "requestBody": decision_body(),
+        "responses": with_common_errors(json!({
+            "200": ok("The decided proposal.", schema_ref("AliasProposal")),
+            "400": error("`request.invalid_json`: the body is not `{\"comment\"}`; `request.invalid`: a reason over 1,000 characters."),
+            "403": admin_only(),
+            "404": error("`request.not_found`: no pending proposal with that id.")
+        }))
+    })
 }
 
 /// The error schemas only these operations answer.
@@ -205,7 +290,7 @@ fn audit() -> Value {
         "tags": ["config"],
         "operationId": "listAudit",
         "summary": "The company's audit log, newest first",
-        "description": "Configuration publishes and rollbacks (`config.publish`, `config.rollback`, with the diff), users added, applies, reverts and report downloads. Admins only.",
+        "description": "Configuration publishes and rollbacks (`config.publish`, `config.rollback`, with the diff), members added, changed and removed (`user.add`, `user.update`, `user.remove`), tokens created and revoked (`token.create`, `token.revoke`), applies, reverts and report downloads. Admins only.",
         "parameters": [
             param("action", "Entries whose action starts with this, e.g. `config.`.", json!({ "type": "string" })),
             param("actor", "The actor's e-mail.", json!({ "type": "string" })),

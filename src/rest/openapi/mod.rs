@@ -10,6 +10,7 @@
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+mod accounts;
 mod config;
 
 /// `GET /api/openapi.json`: the document, public like the API's own error messages.
@@ -30,7 +31,7 @@ pub fn spec() -> Value {
                 "that shows every problem before anything is written, review and fix the staged ",
                 "rows, and manage saved column mappings. The same service functions back the web UI.\n\n",
                 "Authenticate with the `li_session` cookie from `POST /api/auth/login` or with ",
-                "`Authorization: Bearer li_…` (tokens are made with `lead-importer token create`). ",
+                "`Authorization: Bearer li_…` (tokens are made by admins with `POST /api/tokens`, on the API tokens page or with `lead-importer token create`). ",
                 "The company always comes from the session or token, never from the request. ",
                 "Another company's import or preset answers 404.\n\n",
                 "Every error is JSON `{\"error\": {\"code\": \"…\", \"message\": \"…\"}}` with a stable ",
@@ -48,6 +49,7 @@ pub fn spec() -> Value {
             { "name": "imports", "description": "Dry runs, the history, staged rows, edits and re-mapping." },
             { "name": "presets", "description": "Saved column mappings per source and header layout." },
             { "name": "config", "description": "The rules configuration: versions, diffs, checking, previewing, publishing, rolling back." },
+            { "name": "accounts", "description": "The company's members and API tokens (admins)." },
             { "name": "meta", "description": "This document." }
         ],
         "security": [{ "cookieAuth": [] }, { "bearerAuth": [] }],
@@ -119,6 +121,7 @@ fn paths() -> Value {
         }),
     );
     config::paths(&mut p);
+    accounts::paths(&mut p);
     p.insert("/api/openapi.json".into(), json!({ "get": openapi() }));
     Value::Object(p)
 }

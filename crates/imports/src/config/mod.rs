@@ -249,30 +249,55 @@ async fn store_version(
     action: &str,
     restored: Option<i32>,
 ) -> Result<PublishOutcome, ImportError> {
-    let company_id = principal.company_id;
     // Seed version 1 first, so a company's first publish has a base to name.
-    active(pool, company_id).await?;
+    active(pool, principal.company_id).await?;
     let mut tx = pool.begin().await?;
-    let current = store::configs::lock_active_version(&mut tx, company_id)
+    let stored =
+        store_version_in(&mut tx, principal, base, config, comment, action, restored).await?;
+    match stored {
+        Ok(new_version) => {
+            tx.commit().await?;
+            Ok(PublishOutcome::Published(Box::new(
+                version_view(pool, principal, new_version).await?,
+            )))
+        }
+        Err(stale) => Ok(stale),
+    }
+}
+
+/// The part of [`store_version`] inside the caller's transaction (an alias approval
+/// publishes in the same transaction as its decision): the new version's number, or the
+/// `Stale` outcome. The company must have a version already.
+pub(crate) async fn store_version_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    principal: &auth::Principal,
+    base: Option<i32>,
+    config: &ImportConfig,
+    comment: &str,
+    action: &str,
+    restored: Option<i32>,
+) -> Result<Result<i32, PublishOutcome>, ImportError> {
+    let company_id = principal.company_id;
+    let current = store::configs::lock_active_version(tx, company_id)
         .await?
         .ok_or_else(|| ImportError::internal("no active configuration"))?;
-    let current_config = version(&mut *tx, company_id, current).await?.config;
+    let current_config = version(&mut **tx, company_id, current).await?.config;
     if let Some(base) = base.filter(|b| *b != current) {
         // A base that never existed has no changes to show; the refusal stands.
-        let changes = match version(&mut *tx, company_id, base).await {
+        let changes = match version(&mut **tx, company_id, base).await {
             Ok(b) => rules::config_diff::diff(&b.config, &current_config),
             Err(ImportError::NotFound(_)) => Vec::new(),
             Err(e) => return Err(e),
         };
-        return Ok(PublishOutcome::Stale {
+        return Ok(Err(PublishOutcome::Stale {
             active_version: current,
             changes,
-        });
+        }));
     }
     let changes = rules::config_diff::diff(&current_config, config);
     let json = serde_json::to_value(config).map_err(ImportError::internal)?;
     let new_version = store::configs::insert_active_version(
-        &mut tx,
+        tx,
         company_id,
         &json,
         comment,
@@ -299,7 +324,7 @@ async fn store_version(
         diff["restored"] = n.into();
     }
     store::audit::record(
-        &mut *tx,
+        &mut **tx,
         &store::audit::AuditEntry {
             company_id: Some(company_id),
             actor_id: Some(principal.user_id),
@@ -310,15 +335,12 @@ async fn store_version(
         },
     )
     .await?;
-    tx.commit().await?;
     tracing::info!(
         version = new_version,
         changes = changes.len(),
         "[ConfigPublished]"
     );
-    Ok(PublishOutcome::Published(Box::new(
-        version_view(pool, principal, new_version).await?,
-    )))
+    Ok(Ok(new_version))
 }
 
 /// How many of the company's leads hold a value for `key` (asked before removing a field).

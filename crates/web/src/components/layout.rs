@@ -53,12 +53,14 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
                 <Show when=move || is_admin>
                     <A href="/admin/rules">"Rules"</A>
                     <A href="/admin/users">"Users"</A>
+                    <A href="/admin/tokens">"Tokens"</A>
+                    <A href="/admin/audit">"Audit"</A>
                 </Show>
             </nav>
             <div class="who">
                 <span class="company" title="Company">{user.company_name.clone()}</span>
                 <span class="user">{user.email.clone()}</span>
-                <span class="role-badge">{user.role.clone()}</span>
+                <span class="role-badge">{user.role.as_str()}</span>
                 <ActionForm action=logout attr:class="inline">
                     <button type="submit" class="button secondary">"Sign out"</button>
                 </ActionForm>

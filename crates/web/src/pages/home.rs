@@ -20,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
                     <dl class="facts">
                         <dt>"Company"</dt><dd>{me.company_name.clone()}</dd>
                         <dt>"Company slug"</dt><dd><code>{me.company_slug.clone()}</code></dd>
-                        <dt>"Your role"</dt><dd>{me.role.clone()}</dd>
+                        <dt>"Your role"</dt><dd>{me.role.as_str()}</dd>
                     </dl>
                 </section>
                 <section class="panel" aria-labelledby="import-heading">

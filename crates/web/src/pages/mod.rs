@@ -1,13 +1,17 @@
 //! One module per page.
 
+mod admin_audit;
 mod admin_rules;
+mod admin_tokens;
 mod admin_users;
 mod home;
 pub mod imports;
 mod login;
 mod not_found;
 
+pub use admin_audit::AdminAuditPage;
 pub use admin_rules::AdminRulesPage;
+pub use admin_tokens::AdminTokensPage;
 pub use admin_users::AdminUsersPage;
 pub use home::HomePage;
 pub use imports::{ImportWizardPage, ImportsPage, NewImportPage};

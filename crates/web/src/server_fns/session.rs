@@ -13,7 +13,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
         display_name: p.display_name,
         company_slug: p.company_slug,
         company_name: p.company_name,
-        role: p.role.to_string(),
+        role: p.role,
     }))
 }
 

@@ -13,6 +13,9 @@ pub struct GridColumn {
     pub field: String,
     pub label: String,
     pub header: String,
+    /// The allowed values of an enum field (empty for other fields, and until the
+    /// configuration has loaded): a fix to one of them can be proposed as an alias.
+    pub allowed: Vec<String>,
 }
 
 /// How a cell stands.
@@ -157,6 +160,7 @@ mod tests {
             field: "email".into(),
             label: "Email".into(),
             header: "Mail".into(),
+            allowed: Vec::new(),
         }
     }
 

@@ -1,11 +1,12 @@
 //! The side panel of the grid: the active cell's field, value, original value and status,
 //! every message with its hint, a one-click button for each suggested fix, the row's other
-//! issues (duplicates, cross-field rules), and excluding or restoring the row.
+//! issues (duplicates, cross-field rules), excluding or restoring the row, and — after an
+//! unknown enum value was fixed — proposing its spelling as an alias for an admin.
 
 use leptos::prelude::*;
 
 use crate::model::{BulkAction, BulkRequest, Issue, Selection};
-use crate::server_fns::bulk_action;
+use crate::server_fns::{bulk_action, propose_alias};
 
 use super::cell::{cell_state, CellStatus};
 use super::GridCtx;
@@ -69,6 +70,11 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
                         CellStatus::Fixed => "Fixed by an edit.",
                     };
                     let original_differs = state.original != state.text;
+                    // A spelling fixed to an allowed value may be worth accepting next time.
+                    let proposal = (state.status == CellStatus::Fixed
+                        && !state.original.trim().is_empty()
+                        && column.allowed.contains(&state.text))
+                        .then(|| (column.field.clone(), state.original.clone(), state.text.clone()));
                     view! {
                         <p class="details-where">{format!("Row {} · {}", row.row, column.label)}</p>
                         <dl class="facts details-facts">
@@ -86,6 +92,7 @@ pub(super) fn DetailsPanel(ctx: GridCtx) -> impl IntoView {
                             <p class="muted small">{format!("Last check in the browser: {ms:.2} ms.")}</p>
                         })}
                         <IssueList issues=state.issues.clone() row=row.clone() ctx/>
+                        {proposal.map(|(field, alias, value)| view! { <ProposeAlias field alias value ctx/> })}
                         {(!other.is_empty()).then(|| view! {
                             <h4>"Other issues in this row"</h4>
                             <IssueList issues=other row=row.clone() ctx/>
@@ -133,6 +140,49 @@ fn IssueList(issues: Vec<Issue>, row: crate::model::RowView, ctx: GridCtx) -> im
                 }
             }).collect_view()}
         </ul>
+    }
+    .into_any()
+}
+
+/// "Propose as an alias": asks an admin to accept the original spelling as `value` from
+/// now on; says so once proposed, or why not.
+#[component]
+fn ProposeAlias(field: String, alias: String, value: String, ctx: GridCtx) -> impl IntoView {
+    let sent = RwSignal::new(None::<Result<String, String>>);
+    let question = format!(
+        "\u{201c}{alias}\u{201d} was fixed to {value}. Should the rules read it as {value} from now on?"
+    );
+    let propose = {
+        let (field, alias, value) = (field.clone(), alias.clone(), value.clone());
+        move |_| {
+            let (field, alias, value) = (field.clone(), alias.clone(), value.clone());
+            let id = ctx.queue.import_id.get_untracked();
+            leptos::task::spawn_local(async move {
+                let answer = match id.parse() {
+                    Ok(import_id) => propose_alias(field, alias.clone(), value.clone(), import_id)
+                        .await
+                        .map(|_| format!("Proposed. When an admin approves it, \u{201c}{alias}\u{201d} is read as {value} in every import."))
+                        .map_err(|e| e.message),
+                    Err(_) => Err("This import has no id yet.".to_owned()),
+                };
+                sent.set(Some(answer));
+            });
+        }
+    };
+    view! {
+        <div class="propose-alias">
+            {move || match sent.get() {
+                None => {
+                    let propose = propose.clone();
+                    view! {
+                        <p class="muted small">{question.clone()}</p>
+                        <button type="button" class="button secondary small-button" on:click=propose>"Propose as an alias"</button>
+                    }.into_any()
+                }
+                Some(Ok(text)) => view! { <p class="success-note" role="status">{text}</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error-note" role="alert">{message}</p> }.into_any(),
+            }}
+        </div>
     }
     .into_any()
 }

@@ -1,7 +1,8 @@
 //! The rules editor (`/admin/rules`, admins only): every part of the company's import
 //! configuration as a draft in the browser, changed through `rules::config_edit` (so the
 //! draft always passes the server's check), previewed against recent imports, published
-//! as a new version; the versions with their diffs and rollback.
+//! as a new version; the versions with their diffs and rollback; alias proposals from
+//! Review, approved or rejected.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,10 +14,11 @@ use serde::Serialize;
 
 use crate::components::{AdminsOnly, AppLayout, ErrorNote};
 use crate::error::AppError;
-use crate::model::{ConfigVersionView, ConfigVersions, Me};
-use crate::server_fns::{list_config_versions, rules_config};
+use crate::model::{AliasProposalList, ConfigVersionView, ConfigVersions, Me};
+use crate::server_fns::{list_alias_proposals, list_config_versions, rules_config};
 
 mod field;
+mod proposals;
 mod publish;
 mod settings;
 mod versions;
@@ -44,13 +46,19 @@ pub fn AdminRulesPage() -> impl IntoView {
 fn RulesAdmin() -> impl IntoView {
     let loaded = Resource::new(
         || (),
-        |_| async move { Ok::<_, AppError>((rules_config().await?, list_config_versions().await?)) },
+        |_| async move {
+            Ok::<_, AppError>((
+                rules_config().await?,
+                list_config_versions().await?,
+                list_alias_proposals().await?,
+            ))
+        },
     );
     view! {
         <h1>"Import rules"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading the rules…"</p> }>
             {move || loaded.get().map(|result| match result {
-                Ok((view, versions)) => view! { <Editor initial=view versions/> }.into_any(),
+                Ok((view, versions, proposals)) => view! { <Editor initial=view versions proposals/> }.into_any(),
                 Err(err) => view! { <ErrorNote message=err.message/> }.into_any(),
             })}
         </Suspense>
@@ -67,6 +75,8 @@ pub(crate) struct Draft {
     pub refused: RwSignal<Option<String>>,
     /// Every version, newest first; reloaded after a publish or rollback.
     pub versions: RwSignal<ConfigVersions>,
+    /// The alias proposals from Review; reloaded after a decision.
+    pub proposals: RwSignal<AliasProposalList>,
 }
 
 impl Draft {
@@ -107,12 +117,17 @@ impl Draft {
 }
 
 #[component]
-fn Editor(initial: ConfigVersionView, versions: ConfigVersions) -> impl IntoView {
+fn Editor(
+    initial: ConfigVersionView,
+    versions: ConfigVersions,
+    proposals: AliasProposalList,
+) -> impl IntoView {
     let draft = Draft {
         config: RwSignal::new(initial.config.clone()),
         base: RwSignal::new(initial),
         refused: RwSignal::new(None),
         versions: RwSignal::new(versions),
+        proposals: RwSignal::new(proposals),
     };
     provide_context(draft);
     let based_on = move || {
@@ -131,6 +146,7 @@ fn Editor(initial: ConfigVersionView, versions: ConfigVersions) -> impl IntoView
         <div aria-live="assertive">
             {move || draft.refused.get().map(|message| view! { <ErrorNote message/> })}
         </div>
+        <proposals::Proposals/>
         <section class="panel" aria-labelledby="fields-heading">
             <h2 id="fields-heading">"Fields"</h2>
             <p class="muted">"Open a field to change how its values are read and checked."</p>

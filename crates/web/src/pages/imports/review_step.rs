@@ -32,6 +32,7 @@ pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoVie
                 label: f.clone(),
                 field: f,
                 header: c.header.clone(),
+                allowed: Vec::new(),
             })
         })
         .collect();
@@ -40,7 +41,8 @@ pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoVie
     // Effects run only in the browser: this switches to the grid after hydration, loads
     // the configuration for the browser's check and asks what undo would do.
     let mapping = summary.mapping.columns.clone();
-    let labels = RwSignal::new(Vec::<(String, String)>::new());
+    // Each field's key, label and allowed values, from the import's configuration.
+    let labels = RwSignal::new(Vec::<(String, String, Vec<String>)>::new());
     Effect::new(move |_| {
         queue.reload_undo_state();
         let id = ctx.import_id.get_untracked();
@@ -52,7 +54,15 @@ pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoVie
                         .config
                         .fields
                         .iter()
-                        .map(|f| (f.key.clone(), f.label.clone()))
+                        .map(|f| {
+                            let allowed = f
+                                .constraints
+                                .allowed
+                                .iter()
+                                .map(|a| a.value.clone())
+                                .collect();
+                            (f.key.clone(), f.label.clone(), allowed)
+                        })
                         .collect(),
                 );
                 match BrowserCheck::new(&config, &mapping) {
@@ -82,10 +92,10 @@ pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoVie
                 let q = f.row_query(0, 0);
                 let named: Vec<GridColumn> = grid_columns
                     .iter()
-                    .map(|c| GridColumn {
-                        label: labels.with(|l| l.iter().find(|(k, _)| *k == c.field).map(|(_, v)| v.clone())).unwrap_or_else(|| c.label.clone()),
-                        ..c.clone()
-                    })
+                    .map(|c| labels.with(|l| match l.iter().find(|(k, _, _)| *k == c.field) {
+                        Some((_, label, allowed)) => GridColumn { label: label.clone(), allowed: allowed.clone(), ..c.clone() },
+                        None => c.clone(),
+                    }))
                     .collect();
                 view! {
                     <BulkBar queue columns=named.clone() query=q.clone() codes=codes.clone() message/>

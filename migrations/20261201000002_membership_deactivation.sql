@@ -1,0 +1,7 @@
+-- An admin can deactivate a member without removing them: they cannot sign in, and their
+-- sessions and API tokens are refused (the principal lookups check this column) until an
+-- admin activates them again. Removing a member deletes the membership row instead.
+ALTER TABLE memberships ADD COLUMN deactivated_at timestamptz;
+
+-- The token list and a member's tokens are read by company.
+CREATE INDEX api_tokens_company_user_idx ON api_tokens (company_id, user_id);
