@@ -130,3 +130,36 @@ test("a member proposes an alias from the grid, an admin approves it, and the fi
   const again = history.imports.find((i: { file: { name: string } }) => i.file.name === `proposal-again-${tag}.csv`);
   expect(again.stats.error_rows).toBe(0);
 });
+
+test("a member renames a preset, picks it on the upload step, and deletes it", async ({ page }) => {
+  const tag = uniqueTag();
+  await signIn(page, MEMBER);
+  const created = await page.request.post("/api/mapping-presets", {
+    data: { name: `Partner ${tag}`, source: `partner-${tag}`, mapping: { Kontakt: "first_name", Mail: "email", Feld7: "company" }, headers: ["Kontakt", "Mail", "Feld7"] },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto("/admin/presets");
+  await expect(page.getByRole("heading", { name: `Partner ${tag}`, level: 2 })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel(`Name of Partner ${tag}`).fill(`Partner ${tag} v2`);
+  await page.getByRole("button", { name: `Save changes to Partner ${tag}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  // The picker offers it; a file from another source with these columns uses it.
+  await page.goto("/imports/new");
+  const picker = page.getByLabel("Mapping preset");
+  await expect(picker.locator("option", { hasText: `Partner ${tag} v2` })).toHaveCount(1);
+  await picker.selectOption({ label: `Partner ${tag} v2 — partner-${tag} (yours)` });
+  await page.getByLabel("File", { exact: true }).setInputFiles({
+    name: `picked-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(`Kontakt,Mail,Feld7\nAda,ada-${tag}@example.com,Acme\n`),
+  });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await expect(page).toHaveURL(/step=mapping$/, { timeout: 30_000 });
+  await expect(page.getByText(`Partner ${tag} v2`).first()).toBeVisible();
+  await expect(page.getByLabel("Field for column Feld7")).toHaveValue("company");
+
+  await page.goto("/admin/presets");
+  await page.getByRole("button", { name: `Delete Partner ${tag} v2` }).click();
+  await page.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page.getByRole("heading", { name: `Partner ${tag} v2` })).toHaveCount(0);
+});

@@ -238,3 +238,16 @@ pub async fn remap(
         imports::edits::remap(&state.imports, &principal, id, body.mapping).await?,
     ))
 }
+
+/// `POST /api/imports/{id}/revalidate`: check the staged rows again with the company's
+/// active rules version (edits, mapping and date orders kept).
+pub async fn revalidate(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ImportSummary>, ApiError> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        imports::edits::revalidate(&state.imports, &principal, id).await?,
+    ))
+}

@@ -60,6 +60,7 @@ rest_routes! {
     get "/api/imports/{id}/report.xlsx" => apply::report_xlsx;
     post "/api/imports/{id}/corrections" => apply::corrections [DefaultBodyLimit::disable()];
     put "/api/imports/{id}/mapping" => imports::remap;
+    post "/api/imports/{id}/revalidate" => imports::revalidate;
     get "/api/mapping-presets" => presets::list;
     post "/api/mapping-presets" => presets::create;
     put "/api/mapping-presets/{id}" => presets::update;

@@ -300,3 +300,70 @@ async fn approving_after_the_value_was_removed_is_refused_and_keeps_the_proposal
         "the refusal decided nothing"
     );
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_staged_import_is_revalidated_with_the_newer_rules_on_request(pool: PgPool) {
+    seed(&pool).await;
+    seed_other_company(&pool).await;
+    let app = app(pool.clone());
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let report = body_json(upload(&app, &member, "warm.csv", WARM_CSV.as_bytes(), &[]).await).await;
+    let id = report["import_id"].as_str().unwrap().to_owned();
+    assert_eq!(report["config_version"], 1);
+    let (_, p) = call(
+        &app,
+        &member,
+        "POST",
+        "/api/alias-proposals",
+        proposal(&report["import_id"]),
+    )
+    .await;
+    let approve = format!("/api/alias-proposals/{}/approve", p["id"].as_str().unwrap());
+    assert_eq!(
+        call(&app, &admin, "POST", &approve, Value::Null).await.0,
+        StatusCode::OK
+    );
+
+    // The staged import still names the version it was checked with, until asked.
+    let res = send(
+        &app,
+        get_with_cookie(&format!("/api/imports/{id}"), &member),
+    )
+    .await;
+    let before = body_json(res).await;
+    assert_eq!(
+        (
+            before["config_version"].clone(),
+            before["stats"]["error_rows"].clone()
+        ),
+        (json!(1), json!(2))
+    );
+    let other = login_cookie(&app, OTHER_ADMIN_EMAIL).await;
+    let (status, _) = call(
+        &app,
+        &other,
+        "POST",
+        &format!("/api/imports/{id}/revalidate"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, after) = call(
+        &app,
+        &member,
+        "POST",
+        &format!("/api/imports/{id}/revalidate"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["config_version"], 2);
+    assert_eq!(after["stats"]["error_rows"], 0, "{}", after["stats"]);
+    let res = send(
+        &app,
+        get_with_cookie(&format!("/api/imports/{id}/rows?status=error"), &member),
+    )
+    .await;
+    assert_eq!(body_json(res).await["rows"], json!([]));
+}

@@ -957,3 +957,86 @@ async fn the_rows_endpoint_finds_rows_by_text_in_a_cell(pool: PgPool) {
     assert_eq!(page["page"]["total"], 1, "{page}");
     assert_eq!(page["rows"][0]["original"]["first_name"], "Ada");
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_renamed_preset_keeps_its_layout_and_every_change_is_audited(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let member = login_cookie(&app, MEMBER_EMAIL).await;
+    let admin = login_cookie(&app, ADMIN_EMAIL).await;
+    let preset = serde_json::json!({
+        "name": "Partner Y",
+        "source": "partner-y",
+        "mapping": { "Kontakt": "first_name", "Mail": "email" },
+        "headers": ["Kontakt", "Mail"]
+    });
+    let res = send(
+        &app,
+        json_request("POST", "/api/mapping-presets", &member, &preset),
+    )
+    .await;
+    let created = body_json(res).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let fingerprint = created["fingerprint"].clone();
+    assert_ne!(fingerprint, "", "{created}");
+
+    // Renamed without the headers (as the presets page does): the layout stays.
+    let renamed = serde_json::json!({ "name": "Partner Y (2024)", "source": "partner-y", "mapping": preset["mapping"] });
+    let res = send(
+        &app,
+        json_request(
+            "PUT",
+            &format!("/api/mapping-presets/{id}"),
+            &member,
+            &renamed,
+        ),
+    )
+    .await;
+    let saved = body_json(res).await;
+    assert_eq!(saved["fingerprint"], fingerprint, "{saved}");
+    assert_eq!(saved["name"], "Partner Y (2024)");
+    // `headers: []` drops it: the preset then fits every file of its source.
+    let mut wide = renamed.clone();
+    wide["headers"] = serde_json::json!([]);
+    let res = send(
+        &app,
+        json_request("PUT", &format!("/api/mapping-presets/{id}"), &member, &wide),
+    )
+    .await;
+    assert_eq!(body_json(res).await["fingerprint"], "");
+    let res = send(
+        &app,
+        json_request(
+            "DELETE",
+            &format!("/api/mapping-presets/{id}"),
+            &member,
+            &Value::Null,
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    let res = send(&app, get_with_cookie("/api/audit?action=preset.", &admin)).await;
+    let page = body_json(res).await;
+    let entries = page["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "preset.delete",
+            "preset.update",
+            "preset.update",
+            "preset.create"
+        ],
+        "{page}"
+    );
+    assert_eq!(entries[3]["actor"], MEMBER_EMAIL);
+    assert_eq!(
+        entries[2]["diff"]["name"],
+        serde_json::json!({ "from": "Partner Y", "to": "Partner Y (2024)" })
+    );
+    assert_eq!(entries[0]["diff"]["name"], "Partner Y (2024)");
+}

@@ -42,8 +42,9 @@ pub struct PresetInput {
     /// `{header: field}`; `null` ignores a column.
     #[schemars(extend("minProperties" = 1))]
     pub mapping: ExplicitMapping,
-    /// The file's headers in order, to recognise the same layout later. Without them the
-    /// preset applies to every file of its source.
+    /// The file's headers in order, to recognise the same layout later. Without them a new
+    /// preset applies to every file of its source, and a replaced one keeps the layout it
+    /// had; `[]` drops the layout.
     #[serde(default)]
     pub headers: Option<Vec<String>>,
 }

@@ -1,5 +1,6 @@
 //! Mapping presets as a service: save, list, change and delete. Company-wide presets are
-//! for admins to manage; anyone may keep presets of their own.
+//! for admins to manage; anyone may keep presets of their own. Every change is audited
+//! (`preset.create`, `preset.update`, `preset.delete`) in the transaction that makes it.
 
 use api::{PresetId, PresetInput, PresetScope, PresetView};
 use sqlx::PgPool;
@@ -44,15 +45,26 @@ pub async fn create(
     principal: &auth::Principal,
     input: PresetInput,
 ) -> Result<PresetView, ImportError> {
-    let checked = check(principal, &input)?;
-    let result = store::presets::insert(
-        pool,
+    let checked = check(principal, &input, None)?;
+    let mut tx = pool.begin().await?;
+    let saved = store::presets::insert(
+        &mut *tx,
         principal.company_id,
         principal.user_id,
         &checked.store_input(&input),
     )
-    .await;
-    result.map(view).map_err(|e| name_conflict(e, &input.name))
+    .await
+    .map_err(|e| name_conflict(e, &input.name))?;
+    audit(
+        &mut tx,
+        principal,
+        "preset.create",
+        &saved,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view(saved))
 }
 
 /// Replaces a preset; only its owner (or an admin, for company presets) may.
@@ -63,14 +75,35 @@ pub async fn update(
     input: PresetInput,
 ) -> Result<PresetView, ImportError> {
     let id = id.uuid();
-    editable(pool, principal, id).await?;
-    let checked = check(principal, &input)?;
-    let result =
-        store::presets::update(pool, principal.company_id, id, &checked.store_input(&input)).await;
-    result
-        .map_err(|e| name_conflict(e, &input.name))?
-        .map(view)
-        .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))
+    let before = editable(pool, principal, id).await?;
+    let checked = check(principal, &input, Some(&before.fingerprint))?;
+    let mut tx = pool.begin().await?;
+    let saved = store::presets::update(
+        &mut *tx,
+        principal.company_id,
+        id,
+        &checked.store_input(&input),
+    )
+    .await
+    .map_err(|e| name_conflict(e, &input.name))?
+    .ok_or_else(|| ImportError::NotFound(format!("No mapping preset {id}.")))?;
+    let mut changed = serde_json::Map::new();
+    let mut note = |key: &str, from: serde_json::Value, to: serde_json::Value| {
+        if from != to {
+            changed.insert(key.into(), serde_json::json!({ "from": from, "to": to }));
+        }
+    };
+    note("name", before.name.into(), saved.name.clone().into());
+    note(
+        "source",
+        before.source_key.into(),
+        saved.source_key.clone().into(),
+    );
+    note("scope", before.scope.into(), saved.scope.clone().into());
+    note("mapping", before.mapping, saved.mapping.clone());
+    audit(&mut tx, principal, "preset.update", &saved, changed.into()).await?;
+    tx.commit().await?;
+    Ok(view(saved))
 }
 
 /// Deletes a preset.
@@ -80,8 +113,49 @@ pub async fn delete(
     id: PresetId,
 ) -> Result<(), ImportError> {
     let id = id.uuid();
-    editable(pool, principal, id).await?;
-    store::presets::delete(pool, principal.company_id, id).await?;
+    let preset = editable(pool, principal, id).await?;
+    let mut tx = pool.begin().await?;
+    store::presets::delete(&mut *tx, principal.company_id, id).await?;
+    audit(
+        &mut tx,
+        principal,
+        "preset.delete",
+        &preset,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a preset change with its name, source and scope, plus `extra`.
+async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    principal: &auth::Principal,
+    action: &'static str,
+    preset: &store::presets::Preset,
+    extra: serde_json::Value,
+) -> Result<(), ImportError> {
+    let mut diff = serde_json::json!({
+        "name": preset.name,
+        "source": preset.source_key,
+        "scope": preset.scope,
+    });
+    if let (Some(d), serde_json::Value::Object(e)) = (diff.as_object_mut(), extra) {
+        d.extend(e);
+    }
+    store::audit::record(
+        &mut **tx,
+        &store::audit::AuditEntry {
+            company_id: Some(principal.company_id),
+            actor_id: Some(principal.user_id),
+            action,
+            entity: "preset",
+            entity_id: Some(preset.id.to_string()),
+            diff,
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -118,7 +192,14 @@ impl Checked {
     }
 }
 
-fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, ImportError> {
+/// Checks a preset to save. `kept` is the stored header fingerprint of a preset being
+/// replaced: left-out `headers` keep it (an edit of the name or mapping does not silently
+/// widen the preset to every layout), while `headers: []` drops it.
+fn check(
+    principal: &auth::Principal,
+    input: &PresetInput,
+    kept: Option<&str>,
+) -> Result<Checked, ImportError> {
     let name = input.name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(ImportError::bad_request(
@@ -142,11 +223,12 @@ fn check(principal: &auth::Principal, input: &PresetInput) -> Result<Checked, Im
             None
         }
     };
-    let fingerprint = input
-        .headers
-        .as_deref()
-        .map(rules::header_fingerprint)
-        .unwrap_or_default();
+    let fingerprint = match (input.headers.as_deref(), kept) {
+        (Some([]), _) => String::new(),
+        (Some(headers), _) => rules::header_fingerprint(headers),
+        (None, Some(kept)) => kept.to_owned(),
+        (None, None) => String::new(),
+    };
     Ok(Checked {
         scope: scope.as_str(),
         owner_id,

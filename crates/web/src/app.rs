@@ -7,8 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::model::Me;
 use crate::pages::{
-    AdminAuditPage, AdminRulesPage, AdminTokensPage, AdminUsersPage, HomePage, ImportWizardPage,
-    ImportsPage, LoginPage, NewImportPage, NotFoundPage,
+    AdminAuditPage, AdminPresetsPage, AdminRulesPage, AdminTokensPage, AdminUsersPage, HomePage,
+    ImportWizardPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
 };
 use crate::server_fns::get_me;
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/admin/rules") view=AdminRulesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/presets") view=AdminPresetsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=AdminTokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>

@@ -109,6 +109,10 @@ fn paths() -> Value {
         json!({ "parameters": [id_param("import")], "put": remap() }),
     );
     p.insert(
+        "/api/imports/{id}/revalidate".into(),
+        json!({ "parameters": [id_param("import")], "post": revalidate() }),
+    );
+    p.insert(
         "/api/mapping-presets".into(),
         json!({ "get": list_presets(), "post": create_preset() }),
     );
@@ -595,6 +599,23 @@ fn corrections() -> Value {
     })
 }
 
+fn revalidate() -> Value {
+    json!({
+        "tags": ["imports"],
+        "operationId": "revalidateImport",
+        "summary": "Check the staged rows again with the active rules version",
+        "description": "A staged import keeps the configuration version it was validated with; after a publish this re-runs validation and duplicate detection on every staged row with the company's active version (cell edits, mapping and date-order decisions kept), and the import's `config_version` becomes that version.",
+        "responses": {
+            "200": ok("The import with its new stats and version.", schema_ref("ImportSummary")),
+            "401": unauthenticated(),
+            "403": cross_site_or(""),
+            "404": not_found("import"),
+            "409": error("`import.not_editable`: the import is being applied, was applied or was reverted."),
+            "500": internal()
+        }
+    })
+}
+
 fn remap() -> Value {
     json!({
         "tags": ["imports"],
@@ -663,6 +684,7 @@ fn create_preset() -> Value {
         "tags": ["presets"],
         "operationId": "createPreset",
         "summary": "Save a mapping preset",
+        "description": "A `user` preset is the caller's own; `company` presets (admins only) are for everyone. Audited as `preset.create`.",
         "requestBody": json_body(schema_ref("PresetInput")),
         "responses": responses
     })
@@ -675,7 +697,7 @@ fn update_preset() -> Value {
         "tags": ["presets"],
         "operationId": "updatePreset",
         "summary": "Replace a mapping preset",
-        "description": "Only its owner may replace a personal preset; only admins a company preset.",
+        "description": "Only its owner may replace a personal preset; only admins a company preset. Left-out `headers` keep the preset's header layout; `[]` drops it. Audited as `preset.update` with what changed.",
         "requestBody": json_body(schema_ref("PresetInput")),
         "responses": responses
     })
@@ -686,7 +708,7 @@ fn delete_preset() -> Value {
         "tags": ["presets"],
         "operationId": "deletePreset",
         "summary": "Delete a mapping preset",
-        "description": "Only its owner may delete a personal preset; only admins a company preset.",
+        "description": "Only its owner may delete a personal preset; only admins a company preset. Audited as `preset.delete`.",
         "responses": {
             "204": { "description": "Deleted." },
             "401": unauthenticated(),

@@ -188,6 +188,27 @@ pub async fn remap(
     rows::summary(&svc.pool, principal, id).await
 }
 
+/// Checks a staged import again with the company's active configuration version (a
+/// newer one than it was validated with, after a publish): every row is revalidated with
+/// its edits, the import then names the new version. Its mapping and date-order decisions
+/// stay.
+#[tracing::instrument(skip_all, fields(import = %id))]
+pub async fn revalidate(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    id: ImportId,
+) -> Result<ImportSummary, ImportError> {
+    let active = crate::config::active(&svc.pool, principal.company_id).await?;
+    let mut tx = svc.pool.begin().await?;
+    let mut editing = open_at(&mut tx, principal, id.uuid(), None, Some(active.version)).await?;
+    revalidate_all(&mut tx, &mut editing).await?;
+    finish(&mut tx, &editing, None).await?;
+    store::imports::set_config_version(&mut tx, principal.company_id, id.uuid(), active.version)
+        .await?;
+    tx.commit().await?;
+    rows::summary(&svc.pool, principal, id).await
+}
+
 /// Locks the import, checks it can still change, and compiles its configuration version
 /// with its mapping (or `new_mapping`).
 pub(crate) async fn open(
@@ -195,6 +216,17 @@ pub(crate) async fn open(
     principal: &auth::Principal,
     import_id: Uuid,
     new_mapping: Option<&ExplicitMapping>,
+) -> Result<Editing, ImportError> {
+    open_at(conn, principal, import_id, new_mapping, None).await
+}
+
+/// [`open`], compiling configuration `version` instead of the import's own when given.
+async fn open_at(
+    conn: &mut PgConnection,
+    principal: &auth::Principal,
+    import_id: Uuid,
+    new_mapping: Option<&ExplicitMapping>,
+    version: Option<i32>,
 ) -> Result<Editing, ImportError> {
     principal.require_member()?;
     let record = store::imports::lock_import(&mut *conn, principal.company_id, import_id)
@@ -210,7 +242,8 @@ pub(crate) async fn open(
             ),
         });
     }
-    let stored = store::configs::version(&mut *conn, principal.company_id, record.config_version)
+    let version = version.unwrap_or(record.config_version);
+    let stored = store::configs::version(&mut *conn, principal.company_id, version)
         .await?
         .ok_or_else(|| ImportError::internal("the import's configuration version is missing"))?;
     let config: ImportConfig =

@@ -283,6 +283,26 @@ pub async fn lock_import(
 }
 
 /// Stores new stats (and, after a re-mapping, the new mapping).
+/// Records that an import's rows were checked again with configuration `version`.
+pub async fn set_config_version(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    import_id: Uuid,
+    version: i32,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE imports SET config_version = $3, updated_at = now()
+         WHERE company_id = $1 AND id = $2",
+        company_id,
+        import_id,
+        version,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores an import's stats and, when given, its mapping.
 pub async fn update_state(
     conn: &mut PgConnection,
     company_id: Uuid,

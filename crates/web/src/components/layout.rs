@@ -50,6 +50,7 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
                 // `A` marks the link of the current page with aria-current="page".
                 <A href="/" exact=true>"Home"</A>
                 <A href="/imports">"Imports"</A>
+                <A href="/admin/presets">"Presets"</A>
                 <Show when=move || is_admin>
                     <A href="/admin/rules">"Rules"</A>
                     <A href="/admin/users">"Users"</A>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod admin_audit;
+mod admin_presets;
 mod admin_rules;
 mod admin_tokens;
 mod admin_users;
@@ -10,6 +11,7 @@ mod login;
 mod not_found;
 
 pub use admin_audit::AdminAuditPage;
+pub use admin_presets::AdminPresetsPage;
 pub use admin_rules::AdminRulesPage;
 pub use admin_tokens::AdminTokensPage;
 pub use admin_users::AdminUsersPage;

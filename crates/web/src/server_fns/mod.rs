@@ -6,6 +6,7 @@ pub mod apply;
 pub mod audit;
 pub mod config;
 pub mod imports;
+pub mod presets;
 pub mod review;
 pub mod session;
 pub mod tokens;
@@ -20,8 +21,9 @@ pub use config::{
     rollback_config, rules_config,
 };
 pub use imports::{get_import, import_rows, list_imports};
+pub use presets::{delete_preset, list_presets, update_preset};
 pub use review::{bulk_action, edit_cells, import_config, redo, undo, undo_state};
 pub use session::{get_me, login, logout, Login, Logout};
 pub use tokens::{create_token, list_tokens, revoke_token, CreateToken};
 pub use users::{add_user, list_users, remove_user, update_user, AddUser};
-pub use wizard::{file_preview, remap_import, reread_file, save_preset};
+pub use wizard::{file_preview, remap_import, reread_file, revalidate_import, save_preset};

@@ -47,6 +47,17 @@ pub async fn remap_import(
     Ok(::imports::edits::remap(&state.imports, &principal, id, mapping).await?)
 }
 
+/// Checks the staged rows again with the company's active rules version.
+#[server(prefix = "/api/fn", endpoint = "imports/revalidate")]
+pub async fn revalidate_import(import_id: String) -> Result<ImportSummary, AppError> {
+    use super::imports::parse_id;
+    use crate::server::{app_state, require_principal};
+    let principal = require_principal()?;
+    let state = app_state()?;
+    let id = parse_id(&import_id)?;
+    Ok(::imports::edits::revalidate(&state.imports, &principal, id).await?)
+}
+
 /// Saves a mapping as a preset for its source (for the user, or for the company); answers
 /// the preset's name.
 #[server(prefix = "/api/fn", endpoint = "presets/save", input = Json)]

@@ -48,6 +48,16 @@ fn UploadStep() -> impl IntoView {
     let file_ref = NodeRef::<leptos::html::Input>::new();
     #[cfg(feature = "hydrate")]
     let navigate = leptos_router::hooks::use_navigate();
+    // The preset picker's choices, loaded in the browser after hydration (the server's
+    // page has only "find one by source and headers", so both renders agree).
+    let presets = RwSignal::new(Vec::<crate::model::PresetView>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::server_fns::list_presets().await {
+                presets.set(list);
+            }
+        });
+    });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -166,6 +176,21 @@ fn UploadStep() -> impl IntoView {
                 />
                 <p id="import-source-hint" class="muted small">
                     "Where the file comes from. Mappings you save are remembered per source."
+                </p>
+                <label for="import-preset">"Mapping preset " <span class="optional">"(optional)"</span></label>
+                <select id="import-preset" name="preset_id" aria-describedby="import-preset-hint">
+                    <option value="">"Find one by source and headers"</option>
+                    {move || presets.get().into_iter().map(|p| {
+                        let whose = match p.scope {
+                            crate::model::PresetScope::Company => "company",
+                            crate::model::PresetScope::User => "yours",
+                        };
+                        let text = if p.source.is_empty() { format!("{} ({whose})", p.name) } else { format!("{} — {} ({whose})", p.name, p.source) };
+                        view! { <option value=p.id.to_string()>{text}</option> }
+                    }).collect_view()}
+                </select>
+                <p id="import-preset-hint" class="muted small">
+                    "Pick a saved mapping to use it for this file; manage them under Presets."
                 </p>
                 <details class="more-options">
                     <summary>"Reading options"</summary>

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::grid::{BrowserCheck, BulkBar, Grid, GridColumn};
 use crate::components::WizardStep;
 use crate::model::{ImportSummary, RowPage, RowStatus, RowView};
-use crate::server_fns::import_config;
+use crate::server_fns::{import_config, revalidate_import, rules_config};
 
 use super::filter::{describe, Filter};
 use super::preview_step::StatCards;
@@ -79,7 +79,9 @@ pub fn ReviewStep(summary: ImportSummary, rows: Option<RowPage>) -> impl IntoVie
         Callback::new(move |()| crate::components::grid::undo_redo_public(queue, message, true));
     let redo =
         Callback::new(move |()| crate::components::grid::undo_redo_public(queue, message, false));
+    let checked_with = summary.config_version;
     view! {
+        <RulesChanged checked_with/>
         <section class="panel review-panel" aria-labelledby="review-heading">
             <div class="rows-head">
                 <h2 id="review-heading">"Rows"</h2>
@@ -294,5 +296,39 @@ fn RowLine(row: RowView, columns: Vec<(String, String)>) -> impl IntoView {
             {cells}
             <td class="issues-cell"><ul class="issues">{issues}</ul></td>
         </tr>
+    }
+}
+
+/// A notice when the company published newer rules than this import was checked with,
+/// offering to check the staged rows again with them (edits are kept). Asked in the
+/// browser after hydration, so the server's page and the hydrated one agree.
+#[component]
+fn RulesChanged(checked_with: i32) -> impl IntoView {
+    let ctx = expect_context::<WizardCtx>();
+    let active = RwSignal::new(None::<i32>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(view) = rules_config().await {
+                active.set(Some(view.version));
+            }
+        });
+    });
+    let run = Action::new(move |_: &()| revalidate_import(ctx.import_id.get_untracked()));
+    Effect::new(move |_| {
+        if matches!(run.value().get(), Some(Ok(_))) {
+            // The grid's browser check was compiled from the old version: load afresh.
+            let _ = location().reload();
+        }
+    });
+    move || {
+        let newer = active.get().filter(|v| *v > checked_with)?;
+        Some(view! {
+            <div class="notice" role="region" aria-label="Newer rules">
+                <p>{format!("These rows were checked with rules version {checked_with}; version {newer} has been published since.")}</p>
+                <button type="button" class="button secondary" disabled=move || run.pending().get()
+                    on:click=move |_| { run.dispatch(()); }>{format!("Revalidate with version {newer}")}</button>
+                {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error-note" role="alert">{e.message}</p> })}
+            </div>
+        })
     }
 }
