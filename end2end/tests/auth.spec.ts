@@ -44,11 +44,11 @@ test("an admin adds a user who then appears in the list", async ({ page }) => {
   const email = `new-${Date.now()}@acme.example`;
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Name").fill("New Colleague");
-  await page.getByLabel("Role").selectOption("member");
+  await page.getByLabel("Role", { exact: true }).selectOption("member");
   await page.getByLabel("Initial password").fill("a-long-password");
   await page.getByRole("button", { name: "Add user" }).click();
   await expect(page.getByRole("status")).toHaveText("User added.");
-  await expect(page.getByRole("cell", { name: email })).toBeVisible();
+  await expect(page.getByRole("cell", { name: email, exact: true })).toBeVisible();
 });
 
 test("the login and home pages have no serious accessibility violations", async ({ page }) => {

@@ -11,5 +11,5 @@ test("without JavaScript a user signs in with the plain form and reads the users
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "member@acme.example" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "member@acme.example", exact: true })).toBeVisible();
 });

@@ -61,6 +61,28 @@ test("an admin adds an alias, previews, publishes, and the next import passes", 
   expect(JSON.stringify(active.config)).not.toContain(label);
 });
 
+test("making a field required shows the rows it would fail before anything is published", async ({ page }) => {
+  const tag = uniqueTag();
+  const csv = `First Name,Last Name,Email,Company\nAda,Lovelace,ada-${tag}@example.com,\nBob,Baker,bob-${tag}@example.com,Acme\n`;
+  await signIn(page, ADMIN);
+  await uploadFile(page, `no-company-${tag}.csv`, Buffer.from(csv));
+  await page.goto("/admin/rules");
+  const company = page.locator("details.field-card", { has: page.locator("summary", { hasText: "(company)" }) });
+  await company.locator("summary").click();
+  await company.getByLabel("When empty").selectOption({ label: "Error" });
+  await expect(page.getByText("1 unpublished change(s):")).toBeVisible();
+  await page.getByRole("button", { name: "Preview the impact" }).click();
+  const row = page.getByRole("table", { name: "Impact per import" }).getByRole("row").filter({ hasText: `no-company-${tag}.csv` });
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  // Columns: file, version, rows, newly failing, newly passing, changed.
+  await expect(row.getByRole("cell").nth(2)).toHaveText("2");
+  await expect(row.getByRole("cell").nth(3)).toHaveText("1");
+  // Nothing was published: the active rules still let an empty company pass.
+  const active = await (await page.request.get("/api/config")).json();
+  const field = active.config.fields.find((f: { key: string }) => f.key === "company");
+  expect(field.requirement).not.toBe("error");
+});
+
 test("a member is refused the rules editor", async ({ page }) => {
   await signIn(page, MEMBER);
   const res = await page.goto("/admin/rules");
