@@ -123,8 +123,8 @@ async fn create(
     }
     let secret = format!("{API_TOKEN_PREFIX}{}", new_secret());
     let mut tx = pool.begin().await?;
-    let id = match db::insert_api_token(&mut *tx, company_id, user_id, name, &hash_secret(&secret)).await {
-        Ok(id) => id,
+    let (id, created_at) = match db::insert_api_token(&mut *tx, company_id, user_id, name, &hash_secret(&secret)).await {
+        Ok(stored) => stored,
         Err(e) if e.is_constraint("api_tokens_company_name_key") => {
             return Err(AuthError::Conflict(format!(
                 "A token named \"{name}\" exists already in this company (revoked tokens keep their name)."
@@ -136,7 +136,7 @@ async fn create(
         id,
         name: name.to_owned(),
         owner: email,
-        created_at: time::OffsetDateTime::now_utc(),
+        created_at,
         last_used_at: None,
     };
     audit(&mut tx, company_id, actor_id, "token.create", &row).await?;

@@ -428,17 +428,17 @@ pub async fn principal_by_token(
     Ok(row)
 }
 
-/// Stores a new API token (by hash) and returns its id.
+/// Stores a new API token (by hash) and returns its id and creation time.
 pub async fn insert_api_token(
     db: impl PgExecutor<'_>,
     company_id: Uuid,
     user_id: Uuid,
     name: &str,
     token_hash: &[u8],
-) -> Result<Uuid, StoreError> {
-    let id = sqlx::query_scalar!(
+) -> Result<(Uuid, OffsetDateTime), StoreError> {
+    let row = sqlx::query!(
         "INSERT INTO api_tokens (id, company_id, user_id, name, token_hash)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at",
         Uuid::new_v4(),
         company_id,
         user_id,
@@ -447,7 +447,7 @@ pub async fn insert_api_token(
     )
     .fetch_one(db)
     .await?;
-    Ok(id)
+    Ok((row.id, row.created_at))
 }
 
 /// Records a failed login for throttling.

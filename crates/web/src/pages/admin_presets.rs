@@ -114,13 +114,13 @@ fn PresetCard(
             <p class="muted small">{format!("{scope_words} · source \u{201c}{}\u{201d} · {used} · {} column(s)", p.source, p.mapping.len())}</p>
             {(!may_edit).then(|| view! { <p class="muted">"Only company admins change company presets."</p> })}
             <div class="grid-form">
-                <label for=format!("{key}-name")>{format!("Name of {title}")}</label>
+                <label for=format!("{key}-name")>"Name"<span class="visually-hidden">{format!(" of {title}")}</span></label>
                 <input id=format!("{key}-name") type="text" maxlength="200" prop:value=move || name.get()
                     disabled=!may_edit on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for=format!("{key}-source")>{format!("Source of {title}")}</label>
+                <label for=format!("{key}-source")>"Source"<span class="visually-hidden">{format!(" of {title}")}</span></label>
                 <input id=format!("{key}-source") type="text" prop:value=move || source.get()
                     disabled=!may_edit on:input=move |ev| source.set(event_target_value(&ev))/>
-                <label for=format!("{key}-scope")>{format!("Who can use {title}")}</label>
+                <label for=format!("{key}-scope")>"Who can use it"<span class="visually-hidden">{format!(": {title}")}</span></label>
                 <select id=format!("{key}-scope") disabled=!may_edit on:change=move |ev| {
                     scope.set(if event_target_value(&ev) == "company" { PresetScope::Company } else { PresetScope::User })
                 }>
@@ -129,7 +129,7 @@ fn PresetCard(
                 </select>
             </div>
             <details>
-                <summary>{format!("Columns of {title}")}</summary>
+                <summary>"Columns"<span class="visually-hidden">{format!(" of {title}")}</span></summary>
                 <table class="table compact">
                     <caption class="visually-hidden">{format!("Columns of {title}")}</caption>
                     <thead><tr><th scope="col">"Column"</th><th scope="col">"Field"</th></tr></thead>
