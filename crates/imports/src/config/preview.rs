@@ -12,6 +12,7 @@ use crate::evaluate::{evaluate, is_intake_issue, status_of};
 use crate::mapping::Mapping;
 use crate::ImportError;
 use api::{ImpactKind, ImpactReport, ImpactSample, ImportId, ImportImpact, OrphanedValue, Stats};
+use store::imports::RowForCheck;
 
 /// The most recent imports replayed.
 const MAX_IMPORTS: i64 = 10;
@@ -80,7 +81,7 @@ async fn replay(
     let mapping: Mapping =
         serde_json::from_value(record.mapping.clone()).map_err(ImportError::internal)?;
     let columns = mapping.columns_for(validator.fields());
-    let mut impact = ImportImpact {
+    let impact = ImportImpact {
         import_id: ImportId::from(record.id),
         file_name: record.file_name.clone(),
         config_version: record.config_version,
@@ -91,21 +92,39 @@ async fn replay(
         by_field: BTreeMap::new(),
         samples: Vec::new(),
     };
+    // Reading and decoding the next batch (this task, and PostgreSQL) overlaps with
+    // checking the current one (a blocking thread): the two halves take about as long,
+    // so on two cores the replay takes about half the time it would in one loop.
+    let validator = std::sync::Arc::new(validator);
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<RowForCheck>>(2);
+    let worker = tokio::task::spawn_blocking(move || {
+        let mut impact = impact;
+        while let Some(batch) = incoming.blocking_recv() {
+            for row in &batch {
+                compare(&validator, &columns, row, &mut impact)?;
+            }
+        }
+        Ok::<_, ImportError>(impact)
+    });
     let mut after = 0;
+    let mut sent: u64 = 0;
     // The replay ends when the import's rows run out (a short batch) or the budget does.
     let mut exhausted = false;
-    while !exhausted && impact.rows_checked < budget {
-        let limit =
-            BATCH_ROWS.min(i64::try_from(budget - impact.rows_checked).unwrap_or(BATCH_ROWS));
+    while !exhausted && sent < budget {
+        let limit = BATCH_ROWS.min(i64::try_from(budget - sent).unwrap_or(BATCH_ROWS));
         let batch =
             store::imports::rows_after(&mut *conn, record.company_id, record.id, after, limit)
                 .await?;
         exhausted = i64::try_from(batch.len()).unwrap_or(i64::MAX) < limit;
-        for row in &batch {
-            compare(&validator, &columns, row, &mut impact)?;
-        }
         after = batch.last().map_or(after, |r| r.seq);
+        sent += batch.len() as u64;
+        if batches.send(batch).await.is_err() {
+            // The worker stopped on an error; it is reported below.
+            break;
+        }
     }
+    drop(batches);
+    let impact = worker.await.map_err(ImportError::internal)??;
     let staged = u64::try_from(record.total_rows).unwrap_or(0);
     let complete = exhausted || impact.rows_checked >= staged;
     Ok((impact, complete))
@@ -115,7 +134,7 @@ async fn replay(
 fn compare(
     validator: &Validator,
     columns: &[Option<usize>],
-    row: &store::imports::RowForCheck,
+    row: &RowForCheck,
     impact: &mut ImportImpact,
 ) -> Result<(), ImportError> {
     let old_issues: &[serde_json::Value] = row.issues.as_array().map_or(&[], Vec::as_slice);
