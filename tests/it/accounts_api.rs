@@ -12,24 +12,6 @@ use sqlx::PgPool;
 
 use crate::common::*;
 
-async fn call(
-    app: &axum::Router,
-    cookie: &str,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let res = send(app, json_request(method, path, cookie, &body)).await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
-
-async fn get(app: &axum::Router, cookie: &str, path: &str) -> (StatusCode, Value) {
-    let res = send(app, get_with_cookie(path, cookie)).await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
-
 /// `GET /api/me` with a Bearer token.
 async fn me_with_token(app: &axum::Router, token: &str) -> StatusCode {
     let req = Request::get("/api/me")

@@ -15,18 +15,6 @@ Ada,Lovelace,ada@example.com,Warmer Kontakt\n\
 Bob,Baker,bob@example.com,Warmer Kontakt\n\
 Cy,Cole,cy@example.com,new\n";
 
-async fn call(
-    app: &axum::Router,
-    cookie: &str,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let res = send(app, json_request(method, path, cookie, &body)).await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
-
 fn proposal(import_id: &Value) -> Value {
     json!({ "field": "status", "alias": "Warmer Kontakt", "value": "contacted", "import_id": import_id })
 }

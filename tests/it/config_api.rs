@@ -14,24 +14,6 @@ Ada,Lovelace,ada@example.com,Acme,Warmer Kontakt\n\
 Bob,Baker,bob@example.com,,Warmer Kontakt\n\
 Cy,Cole,cy@example.com,,new\n";
 
-async fn get(app: &axum::Router, cookie: &str, path: &str) -> (StatusCode, Value) {
-    let res = send(app, get_with_cookie(path, cookie)).await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
-
-async fn call(
-    app: &axum::Router,
-    cookie: &str,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let res = send(app, json_request(method, path, cookie, &body)).await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
-
 /// `PUT /api/config` of `config` on `base`, without a comment.
 async fn publish(
     app: &axum::Router,

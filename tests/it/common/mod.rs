@@ -106,6 +106,26 @@ pub async fn send(app: &Router, req: Request<Body>) -> Response {
     app.clone().oneshot(req).await.unwrap()
 }
 
+/// `GET path` with a session cookie: the status and the JSON body.
+pub async fn get(app: &Router, cookie: &str, path: &str) -> (StatusCode, Value) {
+    let res = send(app, get_with_cookie(path, cookie)).await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
+/// Any method with a JSON body (`Value::Null` for none): the status and the JSON body.
+pub async fn call(
+    app: &Router,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let res = send(app, json_request(method, path, cookie, &body)).await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
 pub async fn body_json(res: Response) -> Value {
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes)
