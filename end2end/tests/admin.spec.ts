@@ -147,6 +147,7 @@ test("a member renames a preset, picks it on the upload step, and deletes it", a
 
   // The picker offers it; a file from another source with these columns uses it.
   await page.goto("/imports/new");
+  await expect(page.locator("form.upload-form")).toHaveAttribute("data-ready", "true");
   const picker = page.getByLabel("Mapping preset");
   await expect(picker.locator("option", { hasText: `Partner ${tag} v2` })).toHaveCount(1);
   await picker.selectOption({ label: `Partner ${tag} v2 — partner-${tag} (yours)` });

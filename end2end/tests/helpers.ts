@@ -22,6 +22,8 @@ export function uniqueTag(): string {
 /** Uploads a file on /imports/new and waits for the Mapping step; returns the import's URL. */
 export async function uploadFile(page: Page, name: string, buffer: Buffer, source?: string): Promise<string> {
   await page.goto("/imports/new");
+  // Until the app has hydrated, a submit would be the plain HTML post of the form.
+  await expect(page.locator("form.upload-form")).toHaveAttribute("data-ready", "true");
   await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer });
   if (source) await page.getByLabel("Source").fill(source);
   await page.getByRole("button", { name: "Upload and check" }).click();

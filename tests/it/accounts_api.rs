@@ -434,14 +434,24 @@ async fn tokens_are_created_once_listed_without_secrets_and_revoked_at_once(pool
         get(&app, &admin, "/api/tokens").await.1["tokens"],
         json!([])
     );
+    // The name is free again once the token is revoked.
+    let (status, again) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/tokens",
+        json!({ "name": "nightly sync" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
 
     let entries = audit_actions(&app, &admin, "token.").await;
     let actions: Vec<&str> = entries
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["token.revoke", "token.create"]);
-    assert_eq!(entries[0]["diff"]["name"], "nightly sync");
+    assert_eq!(actions, ["token.create", "token.revoke", "token.create"]);
+    assert_eq!(entries[1]["diff"]["name"], "nightly sync");
     assert!(
         !entries.iter().any(|e| e.to_string().contains(&secret)),
         "no secret in the audit log"

@@ -127,7 +127,7 @@ async fn create(
         Ok(stored) => stored,
         Err(e) if e.is_constraint("api_tokens_company_name_key") => {
             return Err(AuthError::Conflict(format!(
-                "A token named \"{name}\" exists already in this company (revoked tokens keep their name)."
+                "A token named \"{name}\" exists already in this company; revoke it or pick another name."
             )))
         }
         Err(e) => return Err(e.into()),

@@ -123,7 +123,7 @@ fn create_token() -> Value {
         "responses": responses(json!({
             "201": ok("The token and its secret.", schema_ref("CreatedToken")),
             "400": error("`request.invalid_json`: the body is not `{\"name\"}`."),
-            "409": error("`request.conflict`: the company has a token of that name (revoked ones keep theirs)."),
+            "409": error("`request.conflict`: the company has a token of that name that is not revoked."),
             "422": error("`request.invalid`: the name is empty or longer than 100 characters.")
         }))
     })

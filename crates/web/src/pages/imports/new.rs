@@ -51,7 +51,11 @@ fn UploadStep() -> impl IntoView {
     // The preset picker's choices, loaded in the browser after hydration (the server's
     // page has only "find one by source and headers", so both renders agree).
     let presets = RwSignal::new(Vec::<crate::model::PresetView>::new());
+    // `data-ready` turns "true" once the form is the app's (progress, then the wizard);
+    // before that a submit is the plain HTML post. Tests wait for it instead of racing.
+    let ready = RwSignal::new(false);
     Effect::new(move |_| {
+        ready.set(true);
         leptos::task::spawn_local(async move {
             if let Ok(list) = crate::server_fns::list_presets().await {
                 presets.set(list);
@@ -140,6 +144,7 @@ fn UploadStep() -> impl IntoView {
                 enctype="multipart/form-data"
                 action=VALIDATE_URL
                 class="upload-form"
+                data-ready=move || if ready.get() { "true" } else { "false" }
                 on:submit=on_submit
             >
                 <div
