@@ -19,6 +19,7 @@ fn is_public_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path == "/healthz"
         || path == "/readyz"
+        || path == "/metrics"
         || path == "/favicon.svg"
         || path == "/favicon.ico"
 }

@@ -23,9 +23,15 @@ const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
     let security = http::SecurityHeaders::new(&state.leptos_options);
+    let metrics = crate::metrics::Metrics::new(state.pool.clone());
+    let scrape = {
+        let metrics = metrics.clone();
+        move || std::future::ready(crate::metrics::scrape(&metrics))
+    };
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(scrape))
         .merge(crate::rest::routes())
         .merge(http::pkg_routes(&state.leptos_options))
         .leptos_routes(&state, routes, {
@@ -54,6 +60,13 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
             request_timeout,
         ))
         .layer(axum::middleware::from_fn(crate::rest::json_errors))
+        // Outermost of the router's layers, so refusals by the ones inside (cross-site,
+        // sign-in, timeouts) are counted too; every layer here runs after routing, so the
+        // matched route template is known.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .with_state(state);
     http::wrap(router)
 }

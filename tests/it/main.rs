@@ -12,5 +12,6 @@ mod config_api;
 mod corpus_api;
 mod imports_api;
 mod leptos_config;
+mod metrics;
 mod openapi;
 mod production_http;
