@@ -112,6 +112,20 @@ async fn admins_list_and_add_members_and_members_are_refused(pool: PgPool) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {body}");
         assert_eq!(body["error"]["code"], "auth.forbidden");
     }
+    // A field the patch does not know is refused, not ignored.
+    let (status, err) = call(
+        &app,
+        &admin,
+        "PATCH",
+        &format!("/api/users/{eve}"),
+        json!({ "display_name": "Evelyn" }),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request.invalid_json")),
+        "{err}"
+    );
     let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'eve@acme.example'")
         .fetch_all(&pool)
         .await

@@ -94,7 +94,9 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// `PATCH /api/users/{id}`: what to change; fields left out stay as they are.
+/// `PATCH /api/users/{id}`: what to change; fields left out stay as they are. (Not the
+/// display name: an account may belong to several companies, and one company's admin does
+/// not rename it for the others. Any other field is refused.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
@@ -103,8 +105,6 @@ pub struct UserPatch {
     /// False deactivates the member: their sessions end at once.
     #[serde(default)]
     pub active: Option<bool>,
-    #[serde(default)]
-    pub display_name: Option<String>,
 }
 
 /// An API token as listed: never its secret.
