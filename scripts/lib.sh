@@ -69,6 +69,14 @@ ensure_chromium() {
   fi
 }
 
+# promtool checks the shipped alert rules; the Prometheus server scrapes the app in a test.
+ensure_prometheus() {
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    say "installing Debian's prometheus (promtool and the server, for the alert and scrape tests)"
+    apt_install prometheus
+  fi
+}
+
 # Finds or starts a PostgreSQL server and exports PG_BASE_URL (no database name).
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then

@@ -14,6 +14,7 @@ E2E_DB="${E2E_DB:-lead_importer_e2e}"
 ensure_rust_tools
 ensure_node_tools
 ensure_chromium
+ensure_prometheus
 ensure_postgres
 # sqlx::test creates (and drops) a fresh database per test on this server.
 export DATABASE_URL="$PG_BASE_URL/postgres"
@@ -29,6 +30,10 @@ cargo clippy --locked "${SERVER_CRATES[@]}" --all-targets -- -D warnings
 say "clippy: wasm (frontend with web/hydrate, and rules)"
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --locked -p rules -p api --target wasm32-unknown-unknown -- -D warnings
+
+say "alert rules: promtool check and unit tests"
+promtool check rules deploy/prometheus/alerts.yml
+promtool test rules deploy/prometheus/alerts.test.yml
 
 say "unit, database and router tests"
 cargo test --locked "${SERVER_CRATES[@]}"

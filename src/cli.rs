@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default) and the admin commands for operators and
-//! scripts (`migrate`, `company add`, `user add`, `token create`).
+//! scripts (`migrate`, `company add`, `user add`, `token create`, `drift-check`).
 
 use std::io::Read;
 use std::sync::Arc;
@@ -49,6 +49,15 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenCommand,
+    },
+    /// Compare every company's active rules with the real leads table; exits 0 when they
+    /// agree and 1 with the findings otherwise (kept for GET /api/admin/drift).
+    DriftCheck {
+        /// Print the reports as JSON instead of lines of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbConfig,
     },
 }
 
@@ -128,6 +137,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match command {
         Command::Serve { db, serve } => serve_app(db, serve).await,
+        Command::DriftCheck { json, db } => {
+            let pool = open(&db).await?;
+            let reports = imports::drift::check_all(&pool).await?;
+            pool.close().await;
+            let findings: usize = reports.iter().map(|(_, r)| r.findings.len()).sum();
+            if json {
+                let all: serde_json::Map<String, serde_json::Value> = reports
+                    .iter()
+                    .map(|(slug, r)| Ok((slug.clone(), serde_json::to_value(r)?)))
+                    .collect::<Result<_, serde_json::Error>>()?;
+                println!("{}", serde_json::Value::Object(all));
+            } else {
+                for (slug, report) in &reports {
+                    if report.in_sync {
+                        println!("{slug}: in sync (rules version {})", report.config_version);
+                    }
+                    for f in &report.findings {
+                        println!("{slug}: {}: {}", f.kind.as_str(), f.message);
+                    }
+                }
+            }
+            if findings > 0 {
+                eprintln!("{findings} drift finding(s)");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Migrate { db } => {
             let pool = open(&db).await?;
             println!("migrations applied");
@@ -273,11 +309,13 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
             cookie_secure: serve.cookie_secure,
             max_upload_bytes: serve.max_upload_bytes,
             upload_tmp_dir: serve.data_dir.join("tmp"),
+            metrics_token: serve.metrics_token.clone(),
         }),
         imports: imports::ImportService {
             pool: pool.clone(),
             files,
             limits,
+            telemetry: imports::telemetry::Telemetry::default(),
         },
     };
     spawn_housekeeping(state.imports.clone(), serve.retention_days);
@@ -322,6 +360,10 @@ fn spawn_housekeeping(imports: imports::ImportService, retention_days: u32) {
                 Ok(n) if n > 0 => tracing::info!(imports = n, "retention purge"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+            }
+            // Nightly; whichever replica claims it first runs it.
+            if let Err(e) = imports::drift::run_if_due(&imports.pool).await {
+                tracing::warn!(error = %e, "drift check failed");
             }
         }
     });

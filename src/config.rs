@@ -62,6 +62,10 @@ pub struct ServeConfig {
     /// Days an import's original file and staged rows are kept.
     #[arg(long, env = "RETENTION_DAYS", default_value_t = 30)]
     pub retention_days: u32,
+    /// A bearer token `GET /metrics` requires; unset, the scrape is open (serve the port
+    /// where only Prometheus reaches it).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Skip creating the demo company on an empty database.
     #[arg(long, env = "NO_DEMO", default_value_t = false)]
     pub no_demo: bool,

@@ -1,8 +1,10 @@
 //! Prometheus metrics at `GET /metrics` (OpenMetrics text, `prometheus-client`): HTTP
 //! requests and their durations by method, route *template* and status (OpenTelemetry's
 //! HTTP server conventions; a path no route matches is `unmatched`, so a scanner cannot
-//! create series), and the database pool read at scrape time. One registry per router,
-//! so tests that build several routers do not see each other's counts.
+//! create series); the import service's own metrics (`imports::telemetry`); the apply
+//! queue and the database pool, read at scrape time. One registry per router, so tests that
+//! build several routers do not see each other's counts. `METRICS_TOKEN`, when set, is the
+//! bearer token a scrape must present.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,13 +49,25 @@ pub struct Metrics {
     pool_open: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
+    jobs: Family<JobLabels, Gauge>,
+    oldest_queued: Gauge<f64, std::sync::atomic::AtomicU64>,
+    drift: Gauge,
     pool: PgPool,
+    token: Option<Arc<str>>,
+}
+
+/// `state` of an apply job: queued, running, retried (claimed again after a worker died).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct JobLabels {
+    pub state: &'static str,
 }
 
 impl Metrics {
-    /// A registry with every metric registered, reading `pool` when scraped.
-    pub fn new(pool: PgPool) -> Self {
+    /// A registry with every metric registered (the import service's too), reading `pool`
+    /// when scraped; `token` guards the scrape.
+    pub fn new(pool: PgPool, imports: &imports::telemetry::Telemetry, token: Option<&str>) -> Self {
         let mut registry = Registry::with_prefix("lead_importer");
+        imports.register(&mut registry);
         let requests = Family::<HttpLabels, Counter>::default();
         let durations = Family::<HttpLabels, Histogram>::new_with_constructor(|| {
             Histogram::new(DURATION_BUCKETS)
@@ -86,8 +100,31 @@ impl Metrics {
             "The most connections the pool may open",
             pool_max.clone(),
         );
+        let jobs = Family::<JobLabels, Gauge>::default();
+        registry.register(
+            "apply_jobs",
+            "Apply jobs waiting or running, by state (retried: claimed again after a worker stopped)",
+            jobs.clone(),
+        );
+        let oldest_queued = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register_with_unit(
+            "apply_jobs_oldest_queued_age",
+            "Time the oldest queued apply job has waited (0 when none waits)",
+            prometheus_client::registry::Unit::Seconds,
+            oldest_queued.clone(),
+        );
+        let drift = Gauge::default();
+        registry.register(
+            "config_drift",
+            "Findings of the schema drift check, all companies' last reports together (0: in sync)",
+            drift.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
+            drift,
+            jobs,
+            oldest_queued,
+            token: token.filter(|t| !t.is_empty()).map(Arc::from),
             requests,
             durations,
             pool_open,
@@ -103,8 +140,30 @@ impl Metrics {
         self.durations.get_or_create(labels).observe(seconds);
     }
 
-    /// The OpenMetrics text of every metric now.
-    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+    /// The OpenMetrics text of every metric now, reading the queue and the pool first.
+    pub async fn encode(&self) -> Result<String, std::fmt::Error> {
+        match store::telemetry::job_gauges(&self.pool).await {
+            Ok(g) => {
+                self.jobs
+                    .get_or_create(&JobLabels { state: "queued" })
+                    .set(g.queued);
+                self.jobs
+                    .get_or_create(&JobLabels { state: "running" })
+                    .set(g.running);
+                self.jobs
+                    .get_or_create(&JobLabels { state: "retried" })
+                    .set(g.retried);
+                self.oldest_queued.set(g.oldest_queued_seconds);
+            }
+            // The other metrics are still worth a scrape; the queue's keep their last value.
+            Err(e) => tracing::warn!(error = %e, "metrics: could not read the job queue"),
+        }
+        match store::drift::finding_count(&self.pool).await {
+            Ok(n) => {
+                self.drift.set(n);
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not read the drift reports"),
+        }
         self.pool_open.set(i64::from(self.pool.size()));
         self.pool_idle
             .set(i64::try_from(self.pool.num_idle()).unwrap_or(i64::MAX));
@@ -138,9 +197,23 @@ pub async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> 
     response
 }
 
-/// The answer to `GET /metrics`.
-pub fn scrape(metrics: &Metrics) -> Response {
-    match metrics.encode() {
+/// The answer to `GET /metrics`: 401 without the bearer token when one is configured.
+pub async fn scrape(metrics: Metrics, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &metrics.token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.as_bytes())) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+                "metrics need the bearer token (METRICS_TOKEN)\n",
+            )
+                .into_response();
+        }
+    }
+    match metrics.encode().await {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,
@@ -151,4 +224,9 @@ pub fn scrape(metrics: &Metrics) -> Response {
             .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// Compares without stopping at the first difference, so timing does not reveal the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

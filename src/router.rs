@@ -23,10 +23,14 @@ const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
     let security = http::SecurityHeaders::new(&state.leptos_options);
-    let metrics = crate::metrics::Metrics::new(state.pool.clone());
+    let metrics = crate::metrics::Metrics::new(
+        state.pool.clone(),
+        &state.imports.telemetry,
+        state.settings.metrics_token.as_deref(),
+    );
     let scrape = {
         let metrics = metrics.clone();
-        move || std::future::ready(crate::metrics::scrape(&metrics))
+        move |headers| crate::metrics::scrape(metrics.clone(), headers)
     };
     let router = Router::new()
         .route("/healthz", get(healthz))

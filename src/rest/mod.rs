@@ -5,6 +5,7 @@ mod aliases;
 mod apply;
 mod audit;
 mod config;
+mod drift;
 mod error;
 mod extract;
 mod imports;
@@ -75,6 +76,7 @@ rest_routes! {
     post "/api/config/preview" => config::preview;
     post "/api/config/rollback" => config::rollback;
     get "/api/audit" => audit::list;
+    get "/api/admin/drift" => drift::last;
     get "/api/alias-proposals" => aliases::list;
     post "/api/alias-proposals" => aliases::propose;
     post "/api/alias-proposals/{id}/approve" => aliases::approve;

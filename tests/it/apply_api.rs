@@ -435,6 +435,29 @@ async fn a_connection_killed_mid_apply_leaves_no_partial_data_and_a_retry_succee
         before,
         "no lead is half-written"
     );
+    // The apply's own telemetry row rolled back with it; the failure path left this one.
+    let failed: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT outcome, reason FROM import_telemetry WHERE stage = 'apply' AND import_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "failed");
+    assert!(failed[0]
+        .1
+        .as_deref()
+        .unwrap()
+        .contains("nothing was written"));
+    let (_, samples) = crate::metrics::scrape(&app).await;
+    assert_eq!(
+        crate::metrics::value(
+            &samples,
+            r#"lead_importer_imports_total{stage="apply",outcome="failed"}"#
+        ),
+        Some(1.0)
+    );
     let summary = body_json(
         send(
             &app,

@@ -670,6 +670,7 @@ async fn after_the_retention_period_the_file_and_staged_rows_go_but_history_stay
         pool: pool.clone(),
         files: imports::FileStore::local(&data).unwrap(),
         limits: intake::Limits::default(),
+        telemetry: imports::telemetry::Telemetry::default(),
     };
     let principal = auth::login(
         &pool,

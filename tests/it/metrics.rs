@@ -12,7 +12,7 @@ use crate::common::*;
 
 /// Scrapes `/metrics`: the text and its samples as `(series, value)`, where the series
 /// is the name with its label set as written (`name{a="b"}`).
-async fn scrape(app: &axum::Router) -> (String, Vec<(String, f64)>) {
+pub async fn scrape(app: &axum::Router) -> (String, Vec<(String, f64)>) {
     let res = send(app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), StatusCode::OK);
     let content_type = res.headers()[header::CONTENT_TYPE]
@@ -46,7 +46,7 @@ async fn scrape(app: &axum::Router) -> (String, Vec<(String, f64)>) {
     (text, samples)
 }
 
-fn value(samples: &[(String, f64)], series: &str) -> Option<f64> {
+pub fn value(samples: &[(String, f64)], series: &str) -> Option<f64> {
     samples.iter().find(|(s, _)| s == series).map(|(_, v)| *v)
 }
 

@@ -10,6 +10,8 @@ pub mod aliases;
 pub mod apply;
 pub mod audit;
 pub mod config;
+pub mod dashboard;
+pub mod drift;
 pub mod edits;
 pub mod file;
 pub mod ids;
@@ -40,6 +42,11 @@ pub use config::{
     ConfigVersions, DraftRequest, FieldImpact, ImpactKind, ImpactReport, ImpactSample,
     ImportImpact, OrphanedValue, PublishOutcome, PublishRequest, RollbackRequest,
 };
+pub use dashboard::{
+    CodeWeek, Dashboard, DashboardQuery, DayFigures, FunnelFigures, FunnelStep, SourceFigures,
+    StatusCount, Throughput, SUCCESS_GOAL,
+};
+pub use drift::{DriftFinding, DriftKind, DriftReport};
 pub use edits::{
     BulkAction, BulkRequest, BulkResult, CellEdit, CorrectionResult, EditResult, Selection,
     UndoResult, UndoState,

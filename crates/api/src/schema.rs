@@ -33,6 +33,7 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<RollbackRequest>();
     generator.subschema_for::<ImpactReport>();
     generator.subschema_for::<AuditPage>();
+    generator.subschema_for::<DriftReport>();
     generator.subschema_for::<UserList>();
     generator.subschema_for::<NewUser>();
     generator.subschema_for::<UserPatch>();

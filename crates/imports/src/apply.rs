@@ -12,6 +12,7 @@ use tracing::instrument::WithSubscriber;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::telemetry::{Event, Outcome, Stage};
 use crate::{ImportError, ImportService};
 use api::{
     ApplyInfo, ApplyMode, ApplyRequest, ApplyResult, EarlierImport, ImportId, ImportStatus,
@@ -228,12 +229,22 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
         store::jobs::finish(&svc.pool, job.id, "failed", Some("job without an import")).await?;
         return Ok(true);
     };
+    let started = Instant::now();
+    let mut event = Event::new(Stage::Apply, job.company_id);
+    event.import_id = Some(import_id);
+    event.user_id = job.requested_by;
+    if let Ok(payload) = serde_json::from_value::<ApplyPayload>(job.payload.clone()) {
+        event.mode = Some(payload.mode);
+        event.duplicate_policy = Some(payload.duplicate_policy);
+    }
     if job.attempts > MAX_ATTEMPTS {
         let reason = format!(
             "The apply was interrupted {MAX_ATTEMPTS} times (the server stopped while it ran); nothing was written. Apply again."
         );
         store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
         store::jobs::finish(&svc.pool, job.id, "failed", Some(&reason)).await?;
+        event.outcome = Outcome::Failed(reason);
+        svc.telemetry.record(&svc.pool, &event).await;
         return Ok(true);
     }
     // Renew the lease while the apply runs; a crash stops the renewals, the lease runs out
@@ -251,7 +262,7 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
             }
         })
     };
-    let outcome = run_apply(svc, &job, import_id).await;
+    let outcome = run_apply(svc, &job, import_id, &mut event).await;
     heartbeat.abort();
     match outcome {
         Ok(Applied::Done) => store::jobs::finish(&svc.pool, job.id, "done", None).await?,
@@ -265,6 +276,10 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
             tracing::error!(job = %job.id, import = %import_id, error = %e, "apply failed");
             store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
             store::jobs::finish(&svc.pool, job.id, "failed", Some(&e.to_string())).await?;
+            // The work's transaction rolled back with its telemetry row: this one stays.
+            event.outcome = Outcome::Failed(reason);
+            event.duration = started.elapsed();
+            svc.telemetry.record(&svc.pool, &event).await;
         }
     }
     Ok(true)
@@ -359,6 +374,7 @@ async fn run_apply(
     svc: &ImportService,
     job: &store::jobs::Job,
     import_id: Uuid,
+    event: &mut Event,
 ) -> Result<Applied, ApplyError> {
     let started = Instant::now();
     let company_id = job.company_id;
@@ -389,6 +405,10 @@ async fn run_apply(
     let record = store::imports::get_import(&mut *tx, company_id, import_id)
         .await?
         .ok_or_else(|| ImportError::NotFound(format!("No import {import_id}.")))?;
+    event.source_key = record.source_key.clone();
+    event.format = Some(record.format.clone());
+    event.config_version = Some(record.config_version);
+    event.bytes = u64::try_from(record.size_bytes).ok();
     let config = crate::config::version(&svc.pool, company_id, record.config_version).await?;
     let fields = &config.config.fields;
     let spec = store::apply::UpdateSpec {
@@ -428,6 +448,7 @@ async fn run_apply(
     let to_write = store::apply::decide_actions(&mut tx, writes_for(policy)).await?;
     store::jobs::progress(&svc.pool, job.id, 0, to_write).await?;
 
+    let prepared = started.elapsed();
     let max_seq = store::apply::max_apply_seq(&mut tx).await?;
     let (mut inserted, mut updated) = (0u64, 0u64);
     let (mut from, mut done) = (0, 0);
@@ -468,6 +489,12 @@ async fn run_apply(
     };
     let result_json = serde_json::to_value(result).map_err(ImportError::internal)?;
     store::apply::mark_applied(&mut tx, company_id, import_id, &result_json).await?;
+    // The staged rows' verdicts as applied (what was written is the import's result).
+    event.rows = Some((&stats).into());
+    event.phases.stage = Some(prepared);
+    event.phases.apply = Some(started.elapsed().saturating_sub(prepared));
+    event.duration = started.elapsed();
+    let telemetry_id = svc.telemetry.write(&mut *tx, event).await?;
     store::audit::record(
         &mut *tx,
         &store::audit::AuditEntry {
@@ -485,19 +512,19 @@ async fn run_apply(
         },
     )
     .await?;
+    let committing = Instant::now();
     tx.commit().await?;
+    let commit = committing.elapsed();
+    event.phases.commit = Some(commit);
+    event.duration = started.elapsed();
+    store::telemetry::set_commit_ms(
+        &svc.pool,
+        telemetry_id,
+        i64::try_from(commit.as_millis()).unwrap_or(i64::MAX),
+    )
+    .await?;
     store::jobs::progress(&svc.pool, job.id, to_write, to_write).await?;
-    tracing::info!(
-        target: "import_telemetry",
-        import_id = %import_id,
-        stage = "apply",
-        inserted = result.inserted,
-        updated = result.updated,
-        skipped = result.skipped,
-        failed = result.failed,
-        duration_ms = result.duration_ms,
-        "[ImportTelemetry] import applied"
-    );
+    svc.telemetry.emit(event);
     // The reports are kept with the import, written after the answer (a waiting script
     // should not wait for them); if this fails or the process stops first, they are
     // generated on demand instead.

@@ -17,6 +17,7 @@ use crate::duplicates;
 use crate::evaluate::{codes_of, evaluate, key_string, status_of, Evaluated, FirstSeen};
 use crate::mapping::{self, ExplicitMapping, Mapping, MappingRequest};
 use crate::tally::Tally;
+use crate::telemetry::{Event, Outcome, Stage};
 use crate::{config, rows, ImportError, ImportService};
 use api::{DryRunReport, FileSummary, ImportId, ImportStatus, RowQuery, SheetSummary};
 
@@ -62,7 +63,8 @@ struct StagedOwned {
     keys: Vec<String>,
 }
 
-/// Runs a dry run of `upload` for the principal's company and stages the result.
+/// Runs a dry run of `upload` for the principal's company and stages the result. Leaves
+/// an `upload` and a `dry_run` telemetry row, or the row of the stage that failed.
 #[tracing::instrument(skip_all, fields(company = %principal.company_slug, file = %upload.file_name, size = upload.size_bytes))]
 pub async fn dry_run(
     svc: &ImportService,
@@ -70,8 +72,72 @@ pub async fn dry_run(
     upload: Upload,
     opts: DryRunOptions,
 ) -> Result<DryRunReport, ImportError> {
-    principal.require_member()?;
     let started = Instant::now();
+    let mut trace = Trace::new(principal, &upload, &opts);
+    let result = run(svc, principal, upload, opts, started, &mut trace).await;
+    if let Err(err) = &result {
+        trace.failed(svc, err, started.elapsed()).await;
+    }
+    result
+}
+
+/// The telemetry of one dry run as it goes: the upload's event until the file is open,
+/// then the dry run's.
+struct Trace {
+    upload: Event,
+    dry_run: Event,
+    opened: bool,
+}
+
+impl Trace {
+    fn new(principal: &auth::Principal, upload: &Upload, opts: &DryRunOptions) -> Self {
+        let mut event = Event::new(Stage::Upload, principal.company_id);
+        event.user_id = Some(principal.user_id);
+        event.source_key = opts.source.clone().unwrap_or_default();
+        event.bytes = Some(upload.size_bytes);
+        let mut dry_run = event.clone();
+        dry_run.stage = Stage::DryRun;
+        Trace {
+            upload: event,
+            dry_run,
+            opened: false,
+        }
+    }
+
+    /// The file is open: what intake found.
+    fn opened(&mut self, format: &str, config_version: i32, took: std::time::Duration) {
+        self.opened = true;
+        for event in [&mut self.upload, &mut self.dry_run] {
+            event.format = Some(format.to_owned());
+            event.config_version = Some(config_version);
+        }
+        self.upload.phases.read = Some(took);
+        self.upload.duration = took;
+    }
+
+    /// Records the stage that ended with `err` (and the upload before it, which went well).
+    async fn failed(mut self, svc: &ImportService, err: &ImportError, took: std::time::Duration) {
+        let failed = if self.opened {
+            svc.telemetry.record(&svc.pool, &self.upload).await;
+            &mut self.dry_run
+        } else {
+            &mut self.upload
+        };
+        failed.outcome = Outcome::of(err);
+        failed.duration = took;
+        svc.telemetry.record(&svc.pool, failed).await;
+    }
+}
+
+async fn run(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    upload: Upload,
+    opts: DryRunOptions,
+    started: Instant,
+    trace: &mut Trace,
+) -> Result<DryRunReport, ImportError> {
+    principal.require_member()?;
     // The company's fields are needed first: sheets are scored by how their header rows
     // match them.
     let active = config::active(&svc.pool, principal.company_id).await?;
@@ -88,6 +154,7 @@ pub async fn dry_run(
         .await
         .map_err(ImportError::internal)??;
     let mut info = opened.info().clone();
+    trace.opened(info.format.as_str(), active.version, started.elapsed());
     let sheet_choice = info.sheet_choice.clone();
     // A failed-rows CSV of ours: its header cells carry the report's `'` like its data
     // cells (see `produce`), and its columns must compare equal to its import's headers.
@@ -118,6 +185,7 @@ pub async fn dry_run(
     })?;
 
     let import_id = Uuid::new_v4();
+    trace.dry_run.import_id = Some(import_id);
     let storage_key = format!("{}/{}/original", principal.company_id, import_id);
     svc.files.put_file(&storage_key, &upload.path).await?;
 
@@ -166,7 +234,9 @@ pub async fn dry_run(
         },
     )
     .await?;
+    trace.upload.import_id = Some(import_id);
 
+    let staging_started = Instant::now();
     let staged = stage(svc, principal, import_id, opened, validator, &mapping).await;
     let produced = match staged {
         Ok(p) => p,
@@ -181,10 +251,22 @@ pub async fn dry_run(
             return Err(err);
         }
     };
+    let staging_took = staging_started.elapsed();
     let stats = produced.stats;
     let stats_json = serde_json::to_value(&stats).map_err(ImportError::internal)?;
+    let event = &mut trace.dry_run;
+    event.rows = Some((&stats).into());
+    event.issues = produced.issues.finish();
+    event.phases.read = Some(trace.upload.duration + produced.read_time);
+    event.phases.validate = Some(produced.validate_time);
+    // What the reading and the rules did not account for: waiting on the writers.
+    event.phases.stage =
+        Some(staging_took.saturating_sub(produced.read_time + produced.validate_time));
+    event.duration = started.elapsed();
+    // Staged, and its telemetry with it: one transaction.
+    let mut tx = svc.pool.begin().await?;
     store::imports::finish_validation(
-        &svc.pool,
+        &mut *tx,
         principal.company_id,
         import_id,
         i32::try_from(stats.total_rows).unwrap_or(i32::MAX),
@@ -192,6 +274,11 @@ pub async fn dry_run(
         ImportStatus::Staged.as_str(),
     )
     .await?;
+    svc.telemetry.write(&mut *tx, &trace.upload).await?;
+    svc.telemetry.write(&mut *tx, &trace.dry_run).await?;
+    tx.commit().await?;
+    svc.telemetry.emit(&trace.upload);
+    svc.telemetry.emit(&trace.dry_run);
 
     let limit = opts.page_limit.unwrap_or(100).clamp(1, 1_000);
     let first_page = rows::page(
@@ -211,20 +298,6 @@ pub async fn dry_run(
     errors.extend(produced.errors);
     warnings.extend(produced.warnings);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    tracing::info!(
-        target: "import_telemetry",
-        import_id = %import_id,
-        company = %principal.company_slug,
-        stage = "dry_run",
-        rows = stats.total_rows,
-        valid = stats.valid_rows,
-        errors = stats.error_rows,
-        warnings = stats.warning_rows,
-        duplicate_in_file = stats.duplicate_in_file,
-        duplicate_in_db = stats.duplicate_in_db,
-        duration_ms,
-        "[ImportTelemetry] dry run finished"
-    );
     // Told now, before anyone applies it a second time.
     let already_imported = store::apply::earlier_apply(&svc.pool, principal.company_id, import_id)
         .await?
@@ -389,6 +462,7 @@ fn produce(
         Ok(rec)
     };
     // Read ahead to settle the day/month order of date columns from unambiguous values.
+    let read_ahead = Instant::now();
     let mut ahead = Vec::with_capacity(ANALYSIS_ROWS.min(1024));
     while ahead.len() < ANALYSIS_ROWS {
         match next_record()? {
@@ -405,10 +479,14 @@ fn produce(
         validator.apply_column_analysis(&analysis);
         out.stats.date_columns = analysis.dates;
     }
+    let read_ahead_took = read_ahead.elapsed();
     let mut first_seen = FirstSeen::default();
     let mut pending = Vec::with_capacity(CHUNK_ROWS);
     let mut seq: i32 = 0;
     let mut ahead = ahead.into_iter();
+    // Two clock reads a row (tens of nanoseconds) split the time between reading and rules.
+    let mut mark = Instant::now();
+    out.read_time = read_ahead_took;
     loop {
         let rec = match ahead.next() {
             Some(rec) => rec,
@@ -417,6 +495,8 @@ fn produce(
                 None => break,
             },
         };
+        let read = Instant::now();
+        out.read_time += read - mark;
         seq += 1;
         let values = field_values(&columns, &rec.cells);
         let carried = rec.issues.iter().map(intake_issue_json).collect();
@@ -424,6 +504,8 @@ fn produce(
         evaluated
             .issues
             .extend(first_seen.check(rec.row, &evaluated.keys));
+        mark = Instant::now();
+        out.validate_time += mark - read;
         pending.push(Pending {
             seq,
             row: rec.row,

@@ -9,6 +9,8 @@ pub mod apply;
 pub mod audit;
 pub mod config;
 pub mod corrections;
+pub mod dashboard;
+pub mod drift;
 mod dry_run;
 mod duplicates;
 pub mod edits;
@@ -23,16 +25,19 @@ pub mod retention;
 pub mod revert;
 pub mod rows;
 mod tally;
+pub mod telemetry;
 pub mod undo;
 
 pub use dry_run::{dry_run, DryRunOptions, Upload};
 pub use error::ImportError;
 pub use files::FileStore;
 
-/// What the service needs from the process: the pool, where files go, and the limits.
+/// What the service needs from the process: the pool, where files go, the limits, and the
+/// import metrics its stages move.
 #[derive(Debug, Clone)]
 pub struct ImportService {
     pub pool: sqlx::PgPool,
     pub files: FileStore,
     pub limits: intake::Limits,
+    pub telemetry: telemetry::Telemetry,
 }

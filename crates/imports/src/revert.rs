@@ -7,6 +7,7 @@ use api::{
     RevertConflict, RevertOutcome, RevertRequest, RevertResult,
 };
 
+use crate::telemetry::{self, Event, Stage};
 use crate::{ImportError, ImportService};
 
 /// Conflicts listed in one answer at most (the total is always given).
@@ -20,6 +21,23 @@ pub async fn revert(
     id: ImportId,
     req: &RevertRequest,
 ) -> Result<RevertOutcome, ImportError> {
+    crate::edits::traced(
+        svc,
+        principal,
+        id,
+        Stage::Revert,
+        revert_in(svc, principal, id, req),
+    )
+    .await
+}
+
+async fn revert_in(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    id: ImportId,
+    req: &RevertRequest,
+) -> Result<RevertOutcome, ImportError> {
+    let started = std::time::Instant::now();
     principal.require_member()?;
     let import_id = id.uuid();
     let on_conflict = req.on_conflict.unwrap_or_default();
@@ -99,16 +117,18 @@ pub async fn revert(
         },
     )
     .await?;
+    let mut event = Event::new(Stage::Revert, company_id);
+    event.import_id = Some(import_id);
+    event.user_id = Some(principal.user_id);
+    // Leads the revert touched: removed, restored, kept (conflicts) and already gone.
+    event.rows = Some(telemetry::Rows {
+        total: result.removed + result.restored + result.kept + result.missing,
+        ..telemetry::Rows::default()
+    });
+    event.duration = started.elapsed();
+    svc.telemetry.write(&mut *tx, &event).await?;
     tx.commit().await?;
-    tracing::info!(
-        target: "import_telemetry",
-        import_id = %import_id,
-        stage = "revert",
-        removed = result.removed,
-        restored = result.restored,
-        kept = result.kept,
-        "[ImportTelemetry] import reverted"
-    );
+    svc.telemetry.emit(&event);
     let summary = crate::rows::summary(&svc.pool, principal, id).await?;
     Ok(RevertOutcome::Reverted {
         summary: Box::new(summary),

@@ -3,6 +3,8 @@
 
 use api::{Delta, RowStatus, Stats};
 
+use crate::telemetry::IssueTally;
+
 /// Row-level issues of each level kept for the inline answer.
 pub(crate) const INLINE_ISSUES: usize = 1_000;
 
@@ -12,6 +14,11 @@ pub(crate) struct Tally {
     pub stats: Stats,
     pub errors: Vec<serde_json::Value>,
     pub warnings: Vec<serde_json::Value>,
+    /// Every issue by code, level and field, for the telemetry.
+    pub issues: IssueTally,
+    /// Time spent decoding rows and running the rules, for the telemetry's phases.
+    pub read_time: std::time::Duration,
+    pub validate_time: std::time::Duration,
 }
 
 impl Tally {
@@ -20,6 +27,7 @@ impl Tally {
         self.stats.total_rows += 1;
         self.stats.count_row(status, codes(issues), Delta::Add);
         for value in issues {
+            self.issues.add(value);
             match value["level"].as_str() {
                 Some("error") if self.errors.len() < INLINE_ISSUES => {
                     self.errors.push(value.clone())

@@ -5,7 +5,8 @@
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::edits::{finish, open, revalidate_all, revalidate_rows};
+use crate::edits::{finish, open, revalidate_all, revalidate_rows, traced};
+use crate::telemetry::Stage;
 use crate::{ImportError, ImportService};
 use api::{ImportId, UndoResult, UndoState};
 
@@ -44,7 +45,8 @@ pub async fn undo(
     principal: &auth::Principal,
     import_id: ImportId,
 ) -> Result<UndoResult, ImportError> {
-    step(svc, principal, import_id, Direction::Undo).await
+    let work = step(svc, principal, import_id, Direction::Undo);
+    traced(svc, principal, import_id, Stage::Edit, work).await
 }
 
 /// Re-applies the oldest undone change.
@@ -54,7 +56,8 @@ pub async fn redo(
     principal: &auth::Principal,
     import_id: ImportId,
 ) -> Result<UndoResult, ImportError> {
-    step(svc, principal, import_id, Direction::Redo).await
+    let work = step(svc, principal, import_id, Direction::Redo);
+    traced(svc, principal, import_id, Stage::Edit, work).await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +121,16 @@ async fn step(
         revalidate_all(&mut tx, &mut editing).await?;
     }
     store::imports::mark_undo_step(&mut tx, company_id, import_id, recorded.step, undoing).await?;
-    finish(&mut tx, &editing, None).await?;
+    let event = finish(
+        &mut tx,
+        &mut editing,
+        None,
+        &svc.telemetry,
+        seqs.len() as u64,
+    )
+    .await?;
     tx.commit().await?;
+    svc.telemetry.emit(&event);
     let (undo, redo) = store::imports::undo_labels(&svc.pool, company_id, import_id).await?;
     Ok(UndoResult {
         label: recorded.label,

@@ -50,6 +50,7 @@ async fn staged(pool: PgPool) -> Fixture {
         pool,
         files: FileStore::local(&dir.join("files")).unwrap(),
         limits: intake::Limits::default(),
+        telemetry: imports::telemetry::Telemetry::default(),
     };
     let path = dir.join("leads.csv");
     std::fs::write(&path, CSV).unwrap();

@@ -9,11 +9,14 @@ pub mod alias_proposals;
 pub mod apply;
 pub mod audit;
 pub mod configs;
+pub mod dashboard;
+pub mod drift;
 pub mod error;
 pub mod imports;
 pub mod jobs;
 pub mod leads;
 pub mod presets;
+pub mod telemetry;
 
 pub use error::StoreError;
 pub use sqlx::PgPool;

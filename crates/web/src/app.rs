@@ -7,8 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::model::Me;
 use crate::pages::{
-    AdminAuditPage, AdminPresetsPage, AdminRulesPage, AdminTokensPage, AdminUsersPage, HomePage,
-    ImportWizardPage, ImportsPage, LoginPage, NewImportPage, NotFoundPage,
+    AdminAuditPage, AdminDashboardPage, AdminPresetsPage, AdminRulesPage, AdminTokensPage,
+    AdminUsersPage, HomePage, ImportWizardPage, ImportsPage, LoginPage, NewImportPage,
+    NotFoundPage,
 };
 use crate::server_fns::get_me;
 
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/presets") view=AdminPresetsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=AdminTokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/dashboard") view=AdminDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/new") view=NewImportPage/>
                 <Route path=path!("/imports/:id") view=ImportWizardPage ssr=SsrMode::Async/>

@@ -31,6 +31,7 @@ pub(super) fn paths(p: &mut Map<String, Value>) {
     p.insert("/api/config/preview".into(), json!({ "post": preview() }));
     p.insert("/api/config/rollback".into(), json!({ "post": rollback() }));
     p.insert("/api/audit".into(), json!({ "get": audit() }));
+    p.insert("/api/admin/drift".into(), json!({ "get": drift() }));
     p.insert(
         "/api/alias-proposals".into(),
         json!({ "get": list_proposals(), "post": propose() }),
@@ -277,6 +278,19 @@ fn rollback() -> Value {
         "description": "Makes a new version with version `version`'s configuration; history is never rewritten. Audited as `config.rollback` with the diff.",
         "requestBody": json_body(schema_ref("RollbackRequest")),
         "responses": publish_responses()
+    })
+}
+
+fn drift() -> Value {
+    json!({
+        "tags": ["config"],
+        "operationId": "getDrift",
+        "summary": "The schema drift check's last report",
+        "description": "Where the active configuration and the real `leads` table disagree: built-in fields without a column or with a type the apply cannot write (`column_missing`, `column_type`), columns no field knows (`column_unknown`), locked or duplicate-key fields that do not exist (`locked_field_missing`, `dedupe_field_missing`), custom keys that are also columns (`custom_key_collides`), enum values existing leads hold that the configuration no longer allows (`enum_value_orphaned`). Checked nightly, after every publish and by `lead-importer drift-check`; a company never checked is checked now. Admins only.",
+        "responses": with_common_errors(json!({
+            "200": ok("The report; `in_sync` when there are no findings.", schema_ref("DriftReport")),
+            "403": error("`auth.forbidden`: only company admins read the drift report.")
+        }))
     })
 }
 

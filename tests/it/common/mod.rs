@@ -37,7 +37,24 @@ pub fn app_with_options(pool: PgPool, options: leptos::config::LeptosOptions) ->
     app_with(pool, options, 2 * 1024 * 1024)
 }
 
+/// The app with `METRICS_TOKEN` set.
+pub fn app_with_metrics_token(pool: PgPool, token: &str) -> Router {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("lead-importer")
+        .build();
+    build(pool, options, 2 * 1024 * 1024, Some(token.to_owned()))
+}
+
 fn app_with(pool: PgPool, options: leptos::config::LeptosOptions, max_upload_bytes: u64) -> Router {
+    build(pool, options, max_upload_bytes, None)
+}
+
+fn build(
+    pool: PgPool,
+    options: leptos::config::LeptosOptions,
+    max_upload_bytes: u64,
+    metrics_token: Option<String>,
+) -> Router {
     let data = std::env::temp_dir().join(format!("lead-importer-test-{}", uuid::Uuid::new_v4()));
     let state = web::server::AppState {
         pool: pool.clone(),
@@ -47,11 +64,13 @@ fn app_with(pool: PgPool, options: leptos::config::LeptosOptions, max_upload_byt
             cookie_secure: false,
             max_upload_bytes,
             upload_tmp_dir: data.join("tmp"),
+            metrics_token,
         }),
         imports: imports::ImportService {
             pool,
             files: imports::FileStore::local(&data.join("files")).unwrap(),
             limits: intake::Limits::default(),
+            telemetry: imports::telemetry::Telemetry::default(),
         },
     };
     lead_importer::build_router(state, Duration::from_secs(30))

@@ -13,7 +13,7 @@ use api::{
     PublishRequest, RollbackRequest,
 };
 
-mod preview;
+pub(crate) mod preview;
 pub use preview::preview;
 
 /// A configuration version as the service hands it out.
@@ -257,6 +257,7 @@ async fn store_version(
     match stored {
         Ok(new_version) => {
             tx.commit().await?;
+            crate::drift::after_publish(pool, principal.company_id);
             Ok(PublishOutcome::Published(Box::new(
                 version_view(pool, principal, new_version).await?,
             )))

@@ -265,7 +265,7 @@ fn text(v: Option<&serde_json::Value>) -> Option<String> {
 }
 
 /// Values of the draft's enum fields that existing leads hold and the draft does not allow.
-async fn orphaned(
+pub(crate) async fn orphaned(
     pool: &sqlx::PgPool,
     company_id: uuid::Uuid,
     config: &ImportConfig,

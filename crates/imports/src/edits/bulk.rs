@@ -11,6 +11,22 @@ pub async fn bulk(
     id: ImportId,
     req: BulkRequest,
 ) -> Result<BulkResult, ImportError> {
+    traced(
+        svc,
+        principal,
+        id,
+        Stage::Edit,
+        bulk_in(svc, principal, id, req),
+    )
+    .await
+}
+
+async fn bulk_in(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    id: ImportId,
+    req: BulkRequest,
+) -> Result<BulkResult, ImportError> {
     let import_id = id.uuid();
     let mut tx = svc.pool.begin().await?;
     let mut editing = open(&mut tx, principal, import_id, None).await?;
@@ -37,8 +53,9 @@ pub async fn bulk(
             let total =
                 store::imports::count_excluded(&mut tx, editing.company_id, import_id).await?;
             editing.stats.excluded_rows = u64::try_from(total).unwrap_or(0);
-            finish(&mut tx, &editing, None).await?;
+            let event = finish(&mut tx, &mut editing, None, &svc.telemetry, n).await?;
             tx.commit().await?;
+            svc.telemetry.emit(&event);
             return Ok(BulkResult {
                 affected: n,
                 stats: editing.stats,
@@ -57,8 +74,9 @@ pub async fn bulk(
     if affected > 0 {
         revalidate_all(&mut tx, &mut editing).await?;
     }
-    finish(&mut tx, &editing, None).await?;
+    let event = finish(&mut tx, &mut editing, None, &svc.telemetry, affected).await?;
     tx.commit().await?;
+    svc.telemetry.emit(&event);
     Ok(BulkResult {
         affected,
         stats: editing.stats,

@@ -6,6 +6,7 @@
 //! (`crate::undo`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
 
 use rules::config::DedupeKeyKind;
 use rules::engine::ColumnAnalysis;
@@ -17,6 +18,7 @@ use crate::duplicates;
 use crate::evaluate::{evaluate, is_intake_issue, key_string, status_of, FirstSeen};
 use crate::mapping::{ExplicitMapping, Mapping};
 use crate::tally::{codes, Tally};
+use crate::telemetry::{self, Event, Stage, Telemetry};
 use crate::{rows, ImportError, ImportService};
 use api::{
     BulkAction, BulkRequest, BulkResult, CellEdit, Delta, EditResult, ImportId, ImportStatus,
@@ -46,6 +48,9 @@ pub(crate) struct Editing {
     /// For each validator field, the column that feeds it.
     columns: Vec<Option<usize>>,
     pub(crate) stats: Stats,
+    /// The change's telemetry, filled in by [`finish`].
+    event: Event,
+    started: Instant,
 }
 
 impl Editing {
@@ -109,6 +114,22 @@ pub async fn edit_cells(
     id: ImportId,
     edits: Vec<CellEdit>,
 ) -> Result<EditResult, ImportError> {
+    traced(
+        svc,
+        principal,
+        id,
+        Stage::Edit,
+        edit_cells_in(svc, principal, id, edits),
+    )
+    .await
+}
+
+async fn edit_cells_in(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    id: ImportId,
+    edits: Vec<CellEdit>,
+) -> Result<EditResult, ImportError> {
     let import_id = id.uuid();
     if edits.is_empty() {
         return Err(ImportError::bad_request("Send at least one edit."));
@@ -162,8 +183,16 @@ pub async fn edit_cells(
     };
     record_undo(&mut tx, &editing, "edit", &label, before).await?;
     let touched = revalidate_rows(&mut tx, &mut editing, &seqs).await?;
-    finish(&mut tx, &editing, None).await?;
+    let event = finish(
+        &mut tx,
+        &mut editing,
+        None,
+        &svc.telemetry,
+        seqs.len() as u64,
+    )
+    .await?;
     tx.commit().await?;
+    svc.telemetry.emit(&event);
     let rows = rows::by_seq(&svc.pool, principal, id, &touched).await?;
     Ok(EditResult {
         rows,
@@ -179,13 +208,25 @@ pub async fn remap(
     id: ImportId,
     mapping: ExplicitMapping,
 ) -> Result<ImportSummary, ImportError> {
-    let mut tx = svc.pool.begin().await?;
-    let mut editing = open(&mut tx, principal, id.uuid(), Some(&mapping)).await?;
-    revalidate_all(&mut tx, &mut editing).await?;
-    let new_mapping = serde_json::to_value(&editing.mapping).map_err(ImportError::internal)?;
-    finish(&mut tx, &editing, Some(&new_mapping)).await?;
-    tx.commit().await?;
-    rows::summary(&svc.pool, principal, id).await
+    traced(svc, principal, id, Stage::Remap, async {
+        let mut tx = svc.pool.begin().await?;
+        let mut editing = open(&mut tx, principal, id.uuid(), Some(&mapping)).await?;
+        revalidate_all(&mut tx, &mut editing).await?;
+        let new_mapping = serde_json::to_value(&editing.mapping).map_err(ImportError::internal)?;
+        let all = editing.stats.total_rows;
+        let event = finish(
+            &mut tx,
+            &mut editing,
+            Some(&new_mapping),
+            &svc.telemetry,
+            all,
+        )
+        .await?;
+        tx.commit().await?;
+        svc.telemetry.emit(&event);
+        rows::summary(&svc.pool, principal, id).await
+    })
+    .await
 }
 
 /// Checks a staged import again with the company's active configuration version (a
@@ -198,15 +239,26 @@ pub async fn revalidate(
     principal: &auth::Principal,
     id: ImportId,
 ) -> Result<ImportSummary, ImportError> {
-    let active = crate::config::active(&svc.pool, principal.company_id).await?;
-    let mut tx = svc.pool.begin().await?;
-    let mut editing = open_at(&mut tx, principal, id.uuid(), None, Some(active.version)).await?;
-    revalidate_all(&mut tx, &mut editing).await?;
-    finish(&mut tx, &editing, None).await?;
-    store::imports::set_config_version(&mut tx, principal.company_id, id.uuid(), active.version)
+    traced(svc, principal, id, Stage::Remap, async {
+        let active = crate::config::active(&svc.pool, principal.company_id).await?;
+        let mut tx = svc.pool.begin().await?;
+        let mut editing =
+            open_at(&mut tx, principal, id.uuid(), None, Some(active.version)).await?;
+        revalidate_all(&mut tx, &mut editing).await?;
+        let all = editing.stats.total_rows;
+        let event = finish(&mut tx, &mut editing, None, &svc.telemetry, all).await?;
+        store::imports::set_config_version(
+            &mut tx,
+            principal.company_id,
+            id.uuid(),
+            active.version,
+        )
         .await?;
-    tx.commit().await?;
-    rows::summary(&svc.pool, principal, id).await
+        tx.commit().await?;
+        svc.telemetry.emit(&event);
+        rows::summary(&svc.pool, principal, id).await
+    })
+    .await
 }
 
 /// Locks the import, checks it can still change, and compiles its configuration version
@@ -262,6 +314,18 @@ async fn open_at(
         mapping = crate::mapping::from_explicit(&headers, &config, explicit)?;
     }
     let columns = mapping.columns_for(validator.fields());
+    // A new mapping or another version re-reads every row: a re-map; the rest are edits.
+    let stage = if new_mapping.is_some() || version != record.config_version {
+        Stage::Remap
+    } else {
+        Stage::Edit
+    };
+    let mut event = Event::new(stage, principal.company_id);
+    event.import_id = Some(import_id);
+    event.user_id = Some(principal.user_id);
+    event.source_key = record.source_key;
+    event.format = Some(record.format);
+    event.config_version = Some(version);
     Ok(Editing {
         company_id: principal.company_id,
         import_id,
@@ -269,19 +333,59 @@ async fn open_at(
         mapping,
         columns,
         stats,
+        event,
+        started: Instant::now(),
     })
 }
 
-/// Stores the new stats (and mapping).
+/// Stores the new stats (and mapping) and the change's telemetry row, `touched` rows
+/// changed; answers the event to emit once the transaction commits.
 pub(crate) async fn finish(
     conn: &mut PgConnection,
-    editing: &Editing,
+    editing: &mut Editing,
     mapping: Option<&serde_json::Value>,
-) -> Result<(), ImportError> {
+    telemetry: &Telemetry,
+    touched: u64,
+) -> Result<Event, ImportError> {
     let stats = serde_json::to_value(&editing.stats).map_err(ImportError::internal)?;
-    store::imports::update_state(conn, editing.company_id, editing.import_id, &stats, mapping)
-        .await?;
-    Ok(())
+    store::imports::update_state(
+        &mut *conn,
+        editing.company_id,
+        editing.import_id,
+        &stats,
+        mapping,
+    )
+    .await?;
+    let event = &mut editing.event;
+    event.rows = Some(telemetry::Rows {
+        total: touched,
+        ..(&editing.stats).into()
+    });
+    event.duration = editing.started.elapsed();
+    telemetry.write(&mut *conn, event).await?;
+    Ok(event.clone())
+}
+
+/// Runs a change of a staged import and records its failure; its success is recorded by
+/// [`finish`] inside the change's transaction.
+pub(crate) async fn traced<T>(
+    svc: &ImportService,
+    principal: &auth::Principal,
+    id: ImportId,
+    stage: Stage,
+    work: impl std::future::Future<Output = Result<T, ImportError>>,
+) -> Result<T, ImportError> {
+    let started = Instant::now();
+    let result = work.await;
+    if let Err(err) = &result {
+        let mut event = Event::new(stage, principal.company_id);
+        event.import_id = Some(id.uuid());
+        event.user_id = Some(principal.user_id);
+        event.outcome = telemetry::Outcome::of(err);
+        event.duration = started.elapsed();
+        svc.telemetry.record(&svc.pool, &event).await;
+    }
+    result
 }
 
 /// Records a change for undo: the rows' states before it (`before`) and now. Rows the

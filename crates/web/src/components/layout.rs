@@ -56,6 +56,7 @@ fn Frame(user: Me, children: Children) -> impl IntoView {
                     <A href="/admin/users">"Users"</A>
                     <A href="/admin/tokens">"Tokens"</A>
                     <A href="/admin/audit">"Audit"</A>
+                    <A href="/admin/dashboard">"Dashboard"</A>
                 </Show>
             </nav>
             <div class="who">

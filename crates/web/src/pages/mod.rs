@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod admin_audit;
+mod admin_dashboard;
 mod admin_presets;
 mod admin_rules;
 mod admin_tokens;
@@ -11,6 +12,7 @@ mod login;
 mod not_found;
 
 pub use admin_audit::AdminAuditPage;
+pub use admin_dashboard::AdminDashboardPage;
 pub use admin_presets::AdminPresetsPage;
 pub use admin_rules::AdminRulesPage;
 pub use admin_tokens::AdminTokensPage;

@@ -17,6 +17,8 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Where uploads are spooled while they arrive.
     pub upload_tmp_dir: std::path::PathBuf,
+    /// The bearer token `GET /metrics` asks for (`METRICS_TOKEN`); none: open.
+    pub metrics_token: Option<String>,
 }
 
 /// Everything a request handler may need; cheap to clone.

@@ -5,6 +5,7 @@ pub mod aliases;
 pub mod apply;
 pub mod audit;
 pub mod config;
+pub mod dashboard;
 pub mod imports;
 pub mod presets;
 pub mod review;
@@ -20,6 +21,7 @@ pub use config::{
     diff_config_versions, field_usage, list_config_versions, preview_config, publish_config,
     rollback_config, rules_config,
 };
+pub use dashboard::dashboard_figures;
 pub use imports::{get_import, import_rows, list_imports};
 pub use presets::{delete_preset, list_presets, update_preset};
 pub use review::{bulk_action, edit_cells, import_config, redo, undo, undo_state};
