@@ -53,6 +53,22 @@ BIN="$(server_binary)"
 printf 'e2e-admin-password\n' | "$BIN" user add --company acme --email admin@acme.example --role admin --name "Ada Admin" >/dev/null
 printf 'e2e-member-password\n' | "$BIN" user add --company acme --email member@acme.example --role member --name "Max Member" >/dev/null
 
+say "drift-check: exit 0 on a migrated database, 1 when the leads table drifts"
+"$BIN" drift-check | grep -qx "acme: in sync (rules version 1)"
+DRIFT_DB="${E2E_DB}_drift"
+psql "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $DRIFT_DB WITH (FORCE)" -c "CREATE DATABASE $DRIFT_DB" >/dev/null
+DATABASE_URL="$PG_BASE_URL/$DRIFT_DB" "$BIN" company add drifty --name "Drifty" >/dev/null
+psql "$PG_BASE_URL/$DRIFT_DB" -qc "ALTER TABLE leads ADD COLUMN linkedin text"
+set +e
+DRIFT_OUT="$(DATABASE_URL="$PG_BASE_URL/$DRIFT_DB" "$BIN" drift-check 2>&1)"
+DRIFT_RC=$?
+set -e
+psql "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $DRIFT_DB WITH (FORCE)" >/dev/null
+if [ "$DRIFT_RC" != 1 ] || ! grep -q "drifty: column_unknown" <<<"$DRIFT_OUT"; then
+  echo "drift-check answered $DRIFT_RC: $DRIFT_OUT"
+  exit 1
+fi
+
 LOG="$CACHE_DIR/e2e-server-$E2E_PORT.log"
 "$BIN" serve --addr "127.0.0.1:$E2E_PORT" --no-demo >"$LOG" 2>&1 &
 SERVER_PID=$!

@@ -5,6 +5,8 @@ import { test, expect } from "@playwright/test";
 import { ADMIN, MEMBER, signIn, uniqueTag, uploadFile, expectAccessible } from "./helpers";
 
 test("an admin adds an alias, previews, publishes, and the next import passes", async ({ page }) => {
+  // Two uploads, the editor twice, a preview, two publishes: a long walk on two shared cores.
+  test.setTimeout(60_000);
   const tag = uniqueTag();
   const label = `Warm Lead ${tag}`;
   const csv = `First Name,Last Name,Email,Status\nAda,Lovelace,ada-${tag}@example.com,${label}\n`;

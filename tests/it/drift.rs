@@ -197,3 +197,24 @@ async fn after_publish_check(pool: &PgPool, version: i32) {
     }
     panic!("no drift report for version {version} after its publish");
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_nightly_check_runs_once_however_many_replicas_ask(pool: PgPool) {
+    seed(&pool).await;
+    // Two replicas' housekeeping loops at the same moment: one claims the run.
+    let (a, b) = tokio::join!(
+        imports::drift::run_if_due(&pool),
+        imports::drift::run_if_due(&pool)
+    );
+    assert_eq!(
+        [a.unwrap(), b.unwrap()].iter().filter(|ran| **ran).count(),
+        1
+    );
+    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM config_drift")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(reports, 1, "the company was checked");
+    // Not due again until tomorrow.
+    assert!(!imports::drift::run_if_due(&pool).await.unwrap());
+}

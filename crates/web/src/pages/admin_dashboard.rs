@@ -273,7 +273,7 @@ fn FunnelChart(steps: Vec<FunnelFigures>) -> impl IntoView {
                 <title>{format!("Funnel: {summary}")}</title>
                 {steps.iter().enumerate().map(|(i, s)| {
                     let y = i as f64 * row_h;
-                    let w = ((CHART_W - label_w - 160.0) * s.imports as f64 / top).max(1.0);
+                    let w = ((CHART_W - label_w - 330.0) * s.imports as f64 / top).max(1.0);
                     let share = s.imports as f64 / top * 100.0;
                     let wait = s.median_seconds_from_previous.map(|t| format!(" · median {} after the step before", duration(Some(t)))).unwrap_or_default();
                     view! {
