@@ -318,6 +318,16 @@ async fn serve_app(db: DbConfig, serve: ServeConfig) -> anyhow::Result<()> {
             telemetry: imports::telemetry::Telemetry::default(),
         },
     };
+    if let Some(url) = serve.alert_webhook_url.as_deref().filter(|u| !u.is_empty()) {
+        let webhook = imports::alerts::Webhook::new(
+            url,
+            serve.alert_webhook_secret.clone(),
+            imports::alerts::Retry::default(),
+            &state.imports.telemetry,
+        )
+        .map_err(anyhow::Error::msg)?;
+        tokio::spawn(webhook.deliver_forever(pool.clone(), std::time::Duration::from_secs(5)));
+    }
     spawn_housekeeping(state.imports.clone(), serve.retention_days);
     // Applies are started by the request that asks for them; this worker picks up what
     // nobody is running: jobs queued by a replica that went away, or whose worker crashed.

@@ -66,6 +66,13 @@ pub struct ServeConfig {
     /// where only Prometheus reaches it).
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Where alerts are posted as JSON (drift findings, failed applies), retried with
+    /// back-off; unset, alerts are only queued (for teams without Alertmanager).
+    #[arg(long, env = "ALERT_WEBHOOK_URL", hide_env_values = true)]
+    pub alert_webhook_url: Option<String>,
+    /// Signs every alert post: `X-Lead-Importer-Signature: sha256=<HMAC of the body>`.
+    #[arg(long, env = "ALERT_WEBHOOK_SECRET", hide_env_values = true)]
+    pub alert_webhook_secret: Option<String>,
     /// Skip creating the demo company on an empty database.
     #[arg(long, env = "NO_DEMO", default_value_t = false)]
     pub no_demo: bool,

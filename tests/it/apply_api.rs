@@ -458,6 +458,21 @@ async fn a_connection_killed_mid_apply_leaves_no_partial_data_and_a_retry_succee
         ),
         Some(1.0)
     );
+    // …and the webhook's alert is queued, naming the import.
+    let alert: Value =
+        sqlx::query_scalar("SELECT payload FROM alert_outbox WHERE kind = 'apply_failed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(alert["import_id"], json!(id));
+    assert_eq!(alert["file_name"], "partners.csv");
+    assert!(
+        alert["reason"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written"),
+        "{alert}"
+    );
     let summary = body_json(
         send(
             &app,

@@ -151,6 +151,22 @@ async fn every_kind_of_drift_is_found(pool: PgPool) {
     let entries = audit["entries"].as_array().unwrap();
     assert!(!entries.is_empty(), "{audit}");
     assert_eq!(entries[0]["diff"]["findings"], 7);
+    // The webhook's alert carries the findings; the same report again queues none.
+    let newest_alert =
+        "SELECT payload FROM alert_outbox WHERE kind = 'drift' ORDER BY id DESC LIMIT 1";
+    let alert: Value = sqlx::query_scalar(newest_alert)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(alert["kind"], "drift");
+    assert_eq!(alert["company"], "acme");
+    assert_eq!(alert["config_version"], 2);
+    assert_eq!(alert["findings"].as_array().unwrap().len(), 7, "{alert}");
+    let alerts = "SELECT count(*) FROM alert_outbox";
+    let queued: i64 = sqlx::query_scalar(alerts).fetch_one(&pool).await.unwrap();
+    imports::drift::check_all(&pool).await.unwrap();
+    let again: i64 = sqlx::query_scalar(alerts).fetch_one(&pool).await.unwrap();
+    assert_eq!(again, queued, "an unchanged report is not sent twice");
 
     // Put the table back the way the rules want it: in sync again, the gauge at 0.
     sqlx::query("ALTER TABLE leads ADD COLUMN title text, ALTER COLUMN country TYPE text, DROP COLUMN linkedin, DROP COLUMN region")

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts_api;
+mod alerts;
 mod aliases_api;
 mod api;
 mod apply_api;

@@ -6,6 +6,7 @@
 //! uuid, time and `rules` only). JSON field names and values here are the public API.
 
 pub mod accounts;
+pub mod alerts;
 pub mod aliases;
 pub mod apply;
 pub mod audit;
@@ -28,6 +29,7 @@ pub use accounts::{
     CreatedToken, NewToken, NewUser, Role, TokenList, TokenView, UnknownRole, UserList, UserPatch,
     UserView,
 };
+pub use alerts::{AlertDetail, WebhookAlert};
 pub use aliases::{
     AliasEvidence, AliasProposal, AliasProposalList, NewAliasProposal, ProposalDecision,
     ProposalStatus,

@@ -243,6 +243,7 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
         );
         store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
         store::jobs::finish(&svc.pool, job.id, "failed", Some(&reason)).await?;
+        crate::alerts::apply_failed(&svc.pool, job.company_id, import_id, &reason).await;
         event.outcome = Outcome::Failed(reason);
         svc.telemetry.record(&svc.pool, &event).await;
         return Ok(true);
@@ -276,6 +277,7 @@ pub async fn run_next(svc: &ImportService, only: Option<Uuid>) -> Result<bool, I
             tracing::error!(job = %job.id, import = %import_id, error = %e, "apply failed");
             store::apply::mark_failed(&svc.pool, job.company_id, import_id, &reason).await?;
             store::jobs::finish(&svc.pool, job.id, "failed", Some(&e.to_string())).await?;
+            crate::alerts::apply_failed(&svc.pool, job.company_id, import_id, &reason).await;
             // The work's transaction rolled back with its telemetry row: this one stays.
             event.outcome = Outcome::Failed(reason);
             event.duration = started.elapsed();

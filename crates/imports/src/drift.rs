@@ -209,6 +209,13 @@ pub async fn check_company(pool: &PgPool, company_id: Uuid) -> Result<DriftRepor
             },
         )
         .await?;
+        if !findings.is_empty() {
+            let detail = api::AlertDetail::Drift {
+                config_version: active.version,
+                findings: findings.clone(),
+            };
+            crate::alerts::raise(&mut tx, company_id, detail).await?;
+        }
     }
     tx.commit().await?;
     if !findings.is_empty() {

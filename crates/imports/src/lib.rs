@@ -4,6 +4,7 @@
 //! and from staged rows to leads: apply, revert, error reports and their round trip.
 //! Server functions and the REST API both call these functions; transports stay thin.
 
+pub mod alerts;
 pub mod aliases;
 pub mod apply;
 pub mod audit;

@@ -31,5 +31,7 @@ pub async fn purge_expired(svc: &ImportService, days: u32) -> Result<usize, Impo
         tx.commit().await?;
         tracing::info!(import = %import_id, "retention: original file and staged rows deleted");
     }
+    // Alerts are kept as long as imports' data, delivered or not.
+    store::alerts::purge_before(&svc.pool, before).await?;
     Ok(expired.len())
 }

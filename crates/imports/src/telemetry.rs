@@ -284,6 +284,14 @@ pub struct Telemetry {
     issues: Family<IssueLabels, Counter>,
     dry_run_seconds: Histogram,
     apply_seconds: Histogram,
+    alert_posts: Family<AlertPostLabels, Counter>,
+}
+
+/// Outcomes of alert webhook posts.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AlertPostLabels {
+    /// `delivered`, `retried` (failed, tried again later) or `gave_up`.
+    outcome: &'static str,
 }
 
 impl Default for Telemetry {
@@ -295,6 +303,7 @@ impl Default for Telemetry {
             issues: Family::default(),
             dry_run_seconds: Histogram::new(STAGE_BUCKETS),
             apply_seconds: Histogram::new(STAGE_BUCKETS),
+            alert_posts: Family::default(),
         }
     }
 }
@@ -347,6 +356,18 @@ impl Telemetry {
             Unit::Seconds,
             self.apply_seconds.clone(),
         );
+        registry.register(
+            "alert_webhook_deliveries",
+            "Alert webhook posts, by outcome (delivered, retried, gave_up)",
+            self.alert_posts.clone(),
+        );
+    }
+
+    /// Counts one post of the alert webhook.
+    pub fn alert_posted(&self, outcome: &'static str) {
+        self.alert_posts
+            .get_or_create(&AlertPostLabels { outcome })
+            .inc();
     }
 
     /// Writes the event's row (inside the work's transaction); answers its id.

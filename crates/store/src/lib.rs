@@ -5,6 +5,7 @@
 //! `sqlx::query!`; the committed `.sqlx/` folder lets the crate build without a database.
 
 pub mod accounts;
+pub mod alerts;
 pub mod alias_proposals;
 pub mod apply;
 pub mod audit;
