@@ -21,6 +21,13 @@ test("an admin sees an upload in the dashboard's funnel and filters by its sourc
   await expect(page.getByRole("img", { name: /^Funnel: Uploaded 1, Read 1, Mapped 1, Validated 1, Reviewed \d, Applied 0$/ })).toBeVisible();
   await expect(page.getByRole("cell", { name: "cell.email_invalid" })).toBeVisible();
   await expectAccessible(page);
+
+  // The count leads to the imports behind it: that one upload, with the filter said.
+  await page.getByRole("region", { name: "Headline" }).getByRole("link", { name: "1", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/imports\\?from=.*&source=${source}`));
+  await expect(page.getByRole("status").filter({ hasText: `source “${source}”` })).toBeVisible();
+  await expect(page.getByRole("rowheader")).toHaveText([`dash-${source}.csv`]);
+  await expectAccessible(page);
 });
 
 test.describe("without JavaScript", () => {

@@ -111,27 +111,19 @@ fn options_from_fields(
     })
 }
 
-/// Paging for the history.
-#[derive(Debug, Deserialize)]
-pub struct HistoryQuery {
-    #[serde(default)]
-    offset: Option<i64>,
-    #[serde(default)]
-    limit: Option<i64>,
-}
-
-/// `GET /api/imports`: the company's imports, newest first.
+/// `GET /api/imports`: the company's imports, newest first, filtered by the query
+/// (`from`, `to`, `source`, `status`, `code`, `offset`, `limit`).
 pub async fn history(
     State(state): State<AppState>,
     Caller(principal): Caller,
-    Query(q): Query<HistoryQuery>,
+    Query(q): Query<api::ImportListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = q.limit.unwrap_or(50);
-    let offset = q.offset.unwrap_or(0);
-    let items = imports::rows::history(&state.pool, &principal, limit, offset).await?;
-    Ok(Json(
-        serde_json::json!({ "imports": items, "offset": offset, "limit": limit }),
-    ))
+    let items = imports::rows::history(&state.pool, &principal, &q).await?;
+    Ok(Json(serde_json::json!({
+        "imports": items,
+        "offset": q.offset.unwrap_or(0),
+        "limit": q.limit.unwrap_or(50),
+    })))
 }
 
 /// `GET /api/imports/{id}`: the import's summary.

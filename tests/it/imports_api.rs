@@ -1041,3 +1041,79 @@ async fn a_renamed_preset_keeps_its_layout_and_every_change_is_audited(pool: PgP
     );
     assert_eq!(entries[0]["diff"]["name"], "Partner Y (2024)");
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_history_narrows_by_day_source_status_and_issue_code(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let clean = b"email\nada@example.com\n";
+    let broken = b"email\nnot-an-email\n";
+    let mut ids = Vec::new();
+    for (name, bytes, source) in [
+        ("a.csv", &clean[..], "crm"),
+        ("b.csv", &broken[..], "crm"),
+        ("c.csv", &clean[..], "fair"),
+    ] {
+        let report =
+            body_json(upload(&app, &cookie, name, bytes, &[("source", source)]).await).await;
+        ids.push(report["import_id"].as_str().unwrap().to_owned());
+    }
+    // a.csv was uploaded three days ago.
+    sqlx::query("UPDATE imports SET created_at = now() - interval '3 days' WHERE id = $1::uuid")
+        .bind(&ids[0])
+        .execute(&pool)
+        .await
+        .unwrap();
+    let code: String = sqlx::query_scalar(
+        "SELECT k FROM imports b, jsonb_object_keys(b.stats->'by_code') k
+          WHERE b.id = $1::uuid AND NOT EXISTS (SELECT 1 FROM imports a WHERE a.id = $2::uuid AND a.stats->'by_code' ? k)
+          LIMIT 1",
+    )
+    .bind(&ids[1])
+    .bind(&ids[0])
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let names = |query: String| {
+        let (app, cookie) = (app.clone(), cookie.clone());
+        async move {
+            let res = send(
+                &app,
+                get_with_cookie(&format!("/api/imports{query}"), &cookie),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK, "{query}");
+            let body = body_json(res).await;
+            let mut names: Vec<String> = body["imports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["file"]["name"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(names(String::new()).await, ["a.csv", "b.csv", "c.csv"]);
+    assert_eq!(names("?source=crm".into()).await, ["a.csv", "b.csv"]);
+    assert_eq!(
+        names(format!("?from={today}&to={today}")).await,
+        ["b.csv", "c.csv"]
+    );
+    assert_eq!(
+        names(format!("?to={}", today - time::Duration::days(1))).await,
+        ["a.csv"]
+    );
+    assert_eq!(names(format!("?code={code}")).await, ["b.csv"]);
+    assert_eq!(names("?status=staged&source=fair".into()).await, ["c.csv"]);
+    assert!(names("?status=applied".into()).await.is_empty());
+    let res = send(
+        &app,
+        get_with_cookie("/api/imports?from=yesterday", &cookie),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(body_json(res).await["error"]["code"], "request.invalid");
+}

@@ -67,5 +67,5 @@ pub use stats::{Delta, Stats};
 pub use status::ImportStatus;
 pub use summary::{
     datetime_attr, short_time, ApplyInfo, ApplyResult, DryRunReport, EarlierImport,
-    ImportConfigView, ImportSummary, Progress, RevertResult,
+    ImportConfigView, ImportListQuery, ImportSummary, Progress, RevertResult,
 };

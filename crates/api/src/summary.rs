@@ -199,3 +199,35 @@ mod tests {
         assert_eq!(datetime_attr(t), "2024-05-01T14:03:09Z");
     }
 }
+
+/// Which imports the history lists (`GET /api/imports`, `/imports`): created `from`..=`to`
+/// (days, `YYYY-MM-DD`), of one source, in one status, with issues of one code; newest
+/// first, `limit` (1–500, default 50) from `offset`. The dashboard's numbers link here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ImportListQuery {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub status: Option<ImportStatus>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub offset: Option<i64>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+impl ImportListQuery {
+    /// True when something narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        self.from.is_some()
+            || self.to.is_some()
+            || self.source.is_some()
+            || self.status.is_some()
+            || self.code.is_some()
+    }
+}

@@ -35,7 +35,8 @@ const MAX_DAYS: i64 = 366;
 /// Uploads of one episode are at most this far apart.
 const EPISODE_GAP: Duration = Duration::hours(24);
 
-fn parse_day(text: Option<&str>, what: &str) -> Result<Option<Date>, ImportError> {
+/// A `YYYY-MM-DD` day of a query (`what` names it in the error); blank is none.
+pub(crate) fn parse_day(text: Option<&str>, what: &str) -> Result<Option<Date>, ImportError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };

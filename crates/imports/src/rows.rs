@@ -4,8 +4,8 @@
 use sqlx::PgPool;
 
 use api::{
-    FileSummary, ImportId, ImportStatus, ImportSummary, Mapping, Page, RowPage, RowQuery,
-    RowStatus, RowView, SheetSummary, Stats,
+    FileSummary, ImportId, ImportListQuery, ImportStatus, ImportSummary, Mapping, Page, RowPage,
+    RowQuery, RowStatus, RowView, SheetSummary, Stats,
 };
 
 use crate::ImportError;
@@ -23,18 +23,33 @@ pub async fn summary(
     Ok(summary)
 }
 
-/// The company's imports, newest first.
+/// The company's imports matching the query, newest first.
 pub async fn history(
     pool: &PgPool,
     principal: &auth::Principal,
-    limit: i64,
-    offset: i64,
+    query: &ImportListQuery,
 ) -> Result<Vec<ImportSummary>, ImportError> {
+    use time::{Duration, Time};
+    let midnight = |d: time::Date| d.with_time(Time::MIDNIGHT).assume_utc();
+    let from = crate::dashboard::parse_day(query.from.as_deref(), "“from”")?;
+    let to = crate::dashboard::parse_day(query.to.as_deref(), "“to”")?;
+    fn text(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let filter = store::imports::ImportFilter {
+        from: from.map(midnight),
+        // `to` is the last day listed.
+        to: to.map(|d| midnight(d + Duration::days(1))),
+        source: text(&query.source),
+        status: query.status.map(ImportStatus::as_str),
+        code: text(&query.code),
+    };
     let records = store::imports::list_imports(
         pool,
         principal.company_id,
-        limit.clamp(1, 500),
-        offset.max(0),
+        filter,
+        query.limit.unwrap_or(50).clamp(1, 500),
+        query.offset.unwrap_or(0).max(0),
     )
     .await?;
     let mut summaries = records

@@ -101,6 +101,15 @@ impl Outcome {
             Outcome::Failed(_) => "failed",
         }
     }
+
+    /// The refusal's code and the failure's reason (each `None` for the other outcomes).
+    pub fn code_and_reason(&self) -> (Option<&'static str>, Option<&str>) {
+        match self {
+            Outcome::Ok => (None, None),
+            Outcome::Rejected(code) => (Some(*code), None),
+            Outcome::Failed(reason) => (None, Some(reason.as_str())),
+        }
+    }
 }
 
 /// Row counts of a stage that looked at rows.
@@ -391,11 +400,7 @@ impl Telemetry {
                 })
             })
             .collect();
-        let (code, reason) = match &event.outcome {
-            Outcome::Ok => (None, None),
-            Outcome::Rejected(code) => (Some(*code), None),
-            Outcome::Failed(reason) => (None, Some(reason.as_str())),
-        };
+        let (code, reason) = event.outcome.code_and_reason();
         let id = store::telemetry::insert(
             db,
             &store::telemetry::TelemetryRow {
@@ -486,11 +491,7 @@ impl Telemetry {
         }
         let ms = |d: Option<Duration>| d.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         let rows = event.rows.unwrap_or_default();
-        let (code, reason) = match &event.outcome {
-            Outcome::Ok => (None, None),
-            Outcome::Rejected(code) => (Some(*code), None),
-            Outcome::Failed(reason) => (None, Some(reason.as_str())),
-        };
+        let (code, reason) = event.outcome.code_and_reason();
         macro_rules! telemetry_event {
             ($level:ident, $words:literal) => {
                 tracing::$level!(

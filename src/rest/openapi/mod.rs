@@ -354,8 +354,13 @@ fn history() -> Value {
     json!({
         "tags": ["imports"],
         "operationId": "listImports",
-        "summary": "The company's imports, newest first",
+        "summary": "The company's imports, newest first, optionally filtered",
         "parameters": [
+            query_param("from", "Created on or after this day (UTC, `YYYY-MM-DD`).", json!({ "type": "string", "format": "date" })),
+            query_param("to", "Created on or before this day (UTC, `YYYY-MM-DD`).", json!({ "type": "string", "format": "date" })),
+            query_param("source", "Only this source.", json!({ "type": "string" })),
+            query_param("status", "Only imports in this status.", schema_ref("ImportStatus")),
+            query_param("code", "Only imports with at least one issue of this code.", json!({ "type": "string" })),
             query_param("offset", "Imports to skip (negative counts as 0).", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 0 })),
             query_param("limit", "Imports to return; the server clamps it to 1..=500.", json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX, "default": 50 }))
         ],
@@ -369,7 +374,7 @@ fn history() -> Value {
                     "limit": { "type": "integer" }
                 }
             })),
-            "400": { "description": "`offset` or `limit` is not an integer (a plain-text answer from the query decoder)." },
+            "400": { "description": "`request.invalid` (JSON error): `from` or `to` is not a day. `offset` or `limit` not an integer, or an unknown `status`, gets a plain-text answer from the query decoder.", "content": json_content(schema_ref("Error")) },
             "401": unauthenticated(),
             "500": internal()
         }

@@ -214,10 +214,22 @@ pub async fn newest_with_headers(
     Ok(row)
 }
 
-/// The company's imports, newest first.
+/// Which imports a list holds: created in `from`..`to`, of a source, in a status, with
+/// issues of a code (each `None`: any).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportFilter<'a> {
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    pub source: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub code: Option<&'a str>,
+}
+
+/// The company's imports matching `filter`, newest first.
 pub async fn list_imports(
     db: impl PgExecutor<'_>,
     company_id: Uuid,
+    filter: ImportFilter<'_>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ImportRecord>, StoreError> {
@@ -230,11 +242,21 @@ pub async fn list_imports(
                   i.created_at, i.updated_at
            FROM imports i LEFT JOIN users u ON u.id = i.created_by
            WHERE i.company_id = $1
+             AND ($4::timestamptz IS NULL OR i.created_at >= $4)
+             AND ($5::timestamptz IS NULL OR i.created_at < $5)
+             AND ($6::text IS NULL OR i.source_key = $6)
+             AND ($7::text IS NULL OR i.status = $7)
+             AND ($8::text IS NULL OR i.stats->'by_code' ? $8)
            ORDER BY i.created_at DESC, i.id
            LIMIT $2 OFFSET $3"#,
         company_id,
         limit,
         offset,
+        filter.from,
+        filter.to,
+        filter.source,
+        filter.status,
+        filter.code,
     )
     .fetch_all(db)
     .await?;

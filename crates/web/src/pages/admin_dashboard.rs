@@ -2,7 +2,8 @@
 //! first-attempt success per day against the 80 % goal, the funnel, top error codes per
 //! week, throughput, time to first successful import, imports by status and the worst
 //! sources. Server-rendered SVG that reads without JavaScript; the filter is a plain GET
-//! form, so it works without JavaScript too.
+//! form, so it works without JavaScript too. The counts link to the imports behind them
+//! (`/imports?from=&to=&source=&status=&code=`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -79,8 +80,8 @@ fn Figures(d: Dashboard) -> impl IntoView {
         <section class="panel" aria-labelledby="dash-headline">
             <h2 id="dash-headline">"Headline"</h2>
             <dl class="stats">
-                <div><dt>"Uploads"</dt><dd><a href="/imports">{d.uploads}</a></dd></div>
-                <div><dt>"Success rate"</dt><dd>{percent(d.success_rate)}</dd></div>
+                <div><dt>"Uploads"</dt><dd><a href=imports_href(&d, &[])>{d.uploads}</a></dd></div>
+                <div><dt>"Success rate"</dt><dd><a href=imports_href(&d, &[("status", "applied")]) title=format!("{} of {} uploads applied", d.applied, d.uploads)>{percent(d.success_rate)}</a></dd></div>
                 <div>
                     <dt>"First-attempt success"</dt>
                     <dd class=if goal_met { "good" } else { "bad" }>{percent(d.first_attempt_success)}</dd>
@@ -110,7 +111,7 @@ fn Figures(d: Dashboard) -> impl IntoView {
                     <table class="table">
                         <thead><tr><th scope="col">"Week of"</th><th scope="col">"Code"</th><th scope="col" class="num">"Issues"</th></tr></thead>
                         <tbody>{d.top_codes.iter().map(|c| view! {
-                            <tr><td>{c.week.clone()}</td><td class="mono">{c.code.clone()}</td><td class="num">{c.issues}</td></tr>
+                            <tr><td>{c.week.clone()}</td><td class="mono">{c.code.clone()}</td><td class="num"><a href=week_href(&d, &c.week, &c.code)>{c.issues}</a></td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any()
@@ -136,7 +137,7 @@ fn Figures(d: Dashboard) -> impl IntoView {
                 <table class="table">
                     <thead><tr><th scope="col">"Status"</th><th scope="col" class="num">"Imports"</th></tr></thead>
                     <tbody>{d.by_status.iter().map(|s| view! {
-                        <tr><td>{s.status.as_str()}</td><td class="num"><a href="/imports">{s.imports}</a></td></tr>
+                        <tr><td>{s.status.as_str()}</td><td class="num"><a href=imports_href(&d, &[("status", s.status.as_str())])>{s.imports}</a></td></tr>
                     }).collect_view()}</tbody>
                 </table>
             </section>
@@ -147,11 +148,13 @@ fn Figures(d: Dashboard) -> impl IntoView {
                 <thead><tr><th scope="col">"Source"</th><th scope="col" class="num">"Uploads"</th><th scope="col" class="num">"Applied"</th><th scope="col" class="num">"Success rate"</th></tr></thead>
                 <tbody>{d.worst_sources.iter().map(|s| {
                     let href = format!("/admin/dashboard?from={}&to={}&source={}", d.from, d.to, encode(&s.source));
+                    let uploads = imports_href(&d, &[("source", &s.source)]);
+                    let applied = imports_href(&d, &[("source", &s.source), ("status", "applied")]);
                     view! {
                         <tr>
                             <td><a href=href>{if s.source.is_empty() { "(no source)".to_owned() } else { s.source.clone() }}</a></td>
-                            <td class="num">{s.uploads}</td>
-                            <td class="num">{s.applied}</td>
+                            <td class="num"><a href=uploads>{s.uploads}</a></td>
+                            <td class="num"><a href=applied>{s.applied}</a></td>
                             <td class="num">{percent(Some(s.success_rate))}</td>
                         </tr>
                     }
@@ -160,6 +163,62 @@ fn Figures(d: Dashboard) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The history (`/imports`) of the dashboard's range and source, narrowed by `extra`
+/// (a `source` there replaces the dashboard's).
+fn imports_href(d: &Dashboard, extra: &[(&str, &str)]) -> String {
+    let mut href = format!("/imports?from={}&to={}", d.from, d.to);
+    let own_source = extra.iter().any(|(k, _)| *k == "source");
+    if let (Some(source), false) = (&d.source, own_source) {
+        href.push_str(&format!("&source={}", encode(source)));
+    }
+    for (k, v) in extra {
+        href.push_str(&format!("&{k}={}", encode(v)));
+    }
+    href
+}
+
+/// The imports of `week` (its Monday, within the range) with issues of `code`.
+fn week_href(d: &Dashboard, week: &str, code: &str) -> String {
+    let monday = week.to_owned();
+    let sunday = add_days(week, 6).unwrap_or_else(|| d.to.clone());
+    // The week may start before the range or end after it.
+    let from = if monday < d.from {
+        d.from.clone()
+    } else {
+        monday
+    };
+    let to = if sunday > d.to { d.to.clone() } else { sunday };
+    let mut href = format!("/imports?from={from}&to={to}&code={}", encode(code));
+    if let Some(source) = &d.source {
+        href.push_str(&format!("&source={}", encode(source)));
+    }
+    href
+}
+
+/// `YYYY-MM-DD` plus `n` days (the proleptic Gregorian calendar).
+fn add_days(day: &str, n: i64) -> Option<String> {
+    let mut it = day.splitn(3, '-').map(str::parse::<i64>);
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(dd))) = (it.next(), it.next(), it.next()) else {
+        return None;
+    };
+    // Days from the civil date and back (Howard Hinnant's algorithms).
+    let (y0, m0) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y0.div_euclid(400);
+    let yoe = y0 - era * 400;
+    let doy = (153 * m0 + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let z = era * 146_097 + doe + n;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
 /// Percent-encodes a query value.
@@ -286,5 +345,20 @@ fn FunnelChart(steps: Vec<FunnelFigures>) -> impl IntoView {
                 }).collect_view()}
             </svg>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_days;
+
+    #[test]
+    fn days_are_added_across_months_years_and_leap_days() {
+        assert_eq!(add_days("2026-11-30", 6).as_deref(), Some("2026-12-06"));
+        assert_eq!(add_days("2026-12-28", 6).as_deref(), Some("2027-01-03"));
+        assert_eq!(add_days("2028-02-26", 6).as_deref(), Some("2028-03-03"));
+        assert_eq!(add_days("2024-02-28", 1).as_deref(), Some("2024-02-29"));
+        assert_eq!(add_days("2100-02-28", 1).as_deref(), Some("2100-03-01"));
+        assert_eq!(add_days("nonsense", 1), None);
     }
 }

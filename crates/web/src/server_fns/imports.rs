@@ -5,15 +5,15 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{ImportSummary, RowPage, RowQuery};
+use crate::model::{ImportListQuery, ImportSummary, RowPage, RowQuery};
 
-/// The signed-in user's company's imports, newest first.
+/// The signed-in user's company's imports matching `query`, newest first.
 #[server(prefix = "/api/fn", endpoint = "imports/list")]
-pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
+pub async fn list_imports(query: ImportListQuery) -> Result<Vec<ImportSummary>, AppError> {
     use crate::server::{app_state, require_principal};
     let principal = require_principal()?;
     let state = app_state()?;
-    Ok(::imports::rows::history(&state.pool, &principal, 100, 0).await?)
+    Ok(::imports::rows::history(&state.pool, &principal, &query).await?)
 }
 
 /// One import's summary: file facts, mapping and counts.

@@ -1,19 +1,59 @@
 //! `/imports`: the company's imports, newest first: who and when, the decision (mode,
 //! duplicate policy, configuration version), status, counts, the result of an apply and
-//! the most frequent issue codes. Each file name leads to the import's own page.
+//! the most frequent issue codes. Each file name leads to the import's own page. The URL's
+//! query narrows the list (the dashboard's numbers link here).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::{AppLayout, ErrorNote};
-use crate::model::{datetime_attr, ImportStatus, ImportSummary};
+use crate::model::{datetime_attr, ImportListQuery, ImportStatus, ImportSummary};
 use crate::server_fns::list_imports;
+
+/// The filter in the page's URL (`?from=&to=&source=&status=&code=`: the dashboard's links).
+fn url_filter(q: &leptos_router::params::ParamsMap) -> ImportListQuery {
+    let get = |name: &str| q.get(name).filter(|v| !v.trim().is_empty());
+    ImportListQuery {
+        from: get("from"),
+        to: get("to"),
+        source: get("source"),
+        status: get("status").and_then(|s| s.parse::<ImportStatus>().ok()),
+        code: get("code"),
+        offset: None,
+        limit: Some(100),
+    }
+}
+
+/// The filter in words: "created 2026-11-02 to 2026-12-01 · source “crm” · status applied".
+fn describe(f: &ImportListQuery) -> String {
+    let mut parts = Vec::new();
+    match (&f.from, &f.to) {
+        (Some(a), Some(b)) if a == b => parts.push(format!("created on {a}")),
+        (Some(a), Some(b)) => parts.push(format!("created {a} to {b}")),
+        (Some(a), None) => parts.push(format!("created from {a}")),
+        (None, Some(b)) => parts.push(format!("created until {b}")),
+        (None, None) => {}
+    }
+    if let Some(s) = &f.source {
+        parts.push(format!("source “{s}”"));
+    }
+    if let Some(s) = f.status {
+        parts.push(format!("status {}", s.as_str()));
+    }
+    if let Some(c) = &f.code {
+        parts.push(format!("with {c} issues"));
+    }
+    parts.join(" · ")
+}
 
 /// The import history.
 #[component]
 pub fn ImportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || query.with(url_filter);
     // Blocking, so the server sends the finished table (the page works without JavaScript).
-    let imports = Resource::new_blocking(|| (), |_| list_imports());
+    let imports = Resource::new_blocking(filter, list_imports);
     view! {
         <Title text="Imports"/>
         <AppLayout children=move |_| view! {
@@ -21,9 +61,25 @@ pub fn ImportsPage() -> impl IntoView {
                 <h1>"Imports"</h1>
                 <a class="button primary" href="/imports/new">"New import"</a>
             </div>
+            {move || {
+                let f = filter();
+                f.is_filtered().then(|| view! {
+                    <p class="filter-note" role="status">
+                        "Showing imports " {describe(&f)} ". "
+                        <a href="/imports">"Show all imports"</a>
+                    </p>
+                })
+            }}
             <Suspense fallback=|| view! { <p class="loading">"Loading imports…"</p> }>
                 {move || Suspend::new(async move {
                     match imports.await {
+                        Ok(list) if list.is_empty() && filter().is_filtered() => view! {
+                            <section class="panel empty-state" aria-labelledby="none-heading">
+                                <h2 id="none-heading">"No imports match"</h2>
+                                <p class="muted">"Nothing in the history matches this filter."</p>
+                                <a class="button secondary" href="/imports">"Show all imports"</a>
+                            </section>
+                        }.into_any(),
                         Ok(list) if list.is_empty() => view! { <EmptyHistory/> }.into_any(),
                         Ok(list) => view! { <HistoryTable list/> }.into_any(),
                         Err(err) => view! { <ErrorNote message=err.message/> }.into_any(),
