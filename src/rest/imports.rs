@@ -3,14 +3,15 @@
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use api::{
     BulkRequest, BulkResult, CellEdit, DryRunReport, EditResult, ExplicitMapping, ImportId,
-    ImportSummary, RowPage, RowQuery,
+    ImportSummary, RowPage, RowQuery, UndoResult,
 };
 use web::server::AppState;
 
@@ -18,12 +19,61 @@ use super::{upload, ApiError, Caller, Query};
 
 /// `POST /api/imports/leads/validate`: multipart `file` plus optional `source`,
 /// `preset_id`, `mapping` (JSON `{header: field}`), `sheet`, `header_row`, `encoding`,
-/// `delimiter`. Stages a dry run and answers its report.
+/// `delimiter`. Stages a dry run and answers its report. The upload form of a browser
+/// without JavaScript (it asks for HTML) is sent on with a 303: to the import's wizard, or
+/// back to the upload page with the refusal's message.
 pub async fn validate(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let answer = dry_run(state, caller, multipart).await;
+    if !wants_html(&headers) {
+        return match answer {
+            Ok(report) => Json(report).into_response(),
+            Err(e) => e.into_response(),
+        };
+    }
+    match answer {
+        Ok(report) => {
+            Redirect::to(&format!("/imports/{}?step=mapping", report.import_id)).into_response()
+        }
+        Err(e) => {
+            let message: String = e.message.chars().take(300).collect();
+            Redirect::to(&format!("/imports/new?error={}", percent_encode(&message)))
+                .into_response()
+        }
+    }
+}
+
+/// A plain HTML form post: the browser asks for `text/html` (the page's script and REST
+/// clients ask for JSON or anything).
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html") && !accept.contains("application/json"))
+}
+
+/// A query value with every byte but the unreserved ones escaped (RFC 3986).
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn dry_run(
     State(state): State<AppState>,
     Caller(principal): Caller,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Json<DryRunReport>, ApiError> {
+) -> Result<DryRunReport, ApiError> {
     let multipart = multipart.map_err(|e| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -55,7 +105,7 @@ pub async fn validate(
     .await?;
     // The spooled file is removed here; the kept copy lives in the file store.
     drop(received);
-    Ok(Json(report))
+    Ok(report)
 }
 
 fn options_from_fields(
@@ -241,5 +291,30 @@ pub async fn revalidate(
     let id = parse_id(&id)?;
     Ok(Json(
         imports::edits::revalidate(&state.imports, &principal, id).await?,
+    ))
+}
+
+/// `POST /api/imports/{id}/undo`: reverts the newest cell edit or bulk action that is not
+/// undone yet (the same history the grid's Ctrl+Z walks) and revalidates the rows.
+pub async fn undo(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<UndoResult>, ApiError> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        imports::undo::undo(&state.imports, &principal, id).await?,
+    ))
+}
+
+/// `POST /api/imports/{id}/redo`: re-applies the oldest undone change.
+pub async fn redo(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<UndoResult>, ApiError> {
+    let id = parse_id(&id)?;
+    Ok(Json(
+        imports::undo::redo(&state.imports, &principal, id).await?,
     ))
 }

@@ -55,6 +55,8 @@ rest_routes! {
     get "/api/imports/{id}/rows" => imports::rows;
     patch "/api/imports/{id}/rows" => imports::edit_rows;
     post "/api/imports/{id}/bulk" => imports::bulk;
+    post "/api/imports/{id}/undo" => imports::undo;
+    post "/api/imports/{id}/redo" => imports::redo;
     post "/api/imports/{id}/apply" => apply::apply;
     post "/api/imports/{id}/revert" => apply::revert;
     get "/api/imports/{id}/report.csv" => apply::report_csv;

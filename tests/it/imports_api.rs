@@ -1117,3 +1117,144 @@ async fn the_history_narrows_by_day_source_status_and_issue_code(pool: PgPool) {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(body_json(res).await["error"]["code"], "request.invalid");
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn rest_undoes_and_redoes_the_grids_changes_and_says_when_there_is_nothing_left(
+    pool: PgPool,
+) {
+    seed(&pool).await;
+    seed_other_company(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let report = dry_run_csv(
+        &app,
+        &cookie,
+        "first_name,last_name,email\nAda,Lovelace,ada@example\nBob,Baker,bob@example.com\n",
+    )
+    .await;
+    let id = report["import_id"].as_str().unwrap();
+    let (status, nothing) = call(
+        &app,
+        &cookie,
+        "POST",
+        &format!("/api/imports/{id}/undo"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(nothing["error"]["code"], "undo.nothing");
+
+    let edit = serde_json::json!({ "edits": [{ "seq": 1, "field": "email", "value": "ada@example.com" }] });
+    let (status, edited) = call(
+        &app,
+        &cookie,
+        "PATCH",
+        &format!("/api/imports/{id}/rows"),
+        edit,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(edited["stats"]["error_rows"], 0);
+
+    let (status, undone) = call(
+        &app,
+        &cookie,
+        "POST",
+        &format!("/api/imports/{id}/undo"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["stats"]["error_rows"], 1, "the bad e-mail is back");
+    assert_eq!(undone["seqs"], serde_json::json!([1]));
+    assert!(undone["state"]["undo"].is_null());
+    assert!(undone["state"]["redo"].is_string());
+    let (_, row) = get(
+        &app,
+        &cookie,
+        &format!("/api/imports/{id}/rows?status=error"),
+    )
+    .await;
+    assert_eq!(
+        row["rows"][0]["edits"],
+        serde_json::json!({}),
+        "the edit is gone: {row}"
+    );
+    assert_eq!(row["rows"][0]["original"]["email"], "ada@example");
+
+    let (status, redone) = call(
+        &app,
+        &cookie,
+        "POST",
+        &format!("/api/imports/{id}/redo"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{redone}");
+    assert_eq!(redone["stats"]["error_rows"], 0);
+    let (status, nothing) = call(
+        &app,
+        &cookie,
+        "POST",
+        &format!("/api/imports/{id}/redo"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(nothing["error"]["code"], "redo.nothing");
+
+    // Another company's admin cannot step through this import's history.
+    let globex = login_cookie(&app, OTHER_ADMIN_EMAIL).await;
+    for verb in ["undo", "redo"] {
+        let (status, body) = call(
+            &app,
+            &globex,
+            "POST",
+            &format!("/api/imports/{id}/{verb}"),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{verb}: {body}");
+    }
+    let (_, summary) = get(&app, &cookie, &format!("/api/imports/{id}")).await;
+    assert_eq!(
+        summary["stats"]["error_rows"], 0,
+        "the other company changed nothing"
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_upload_form_without_javascript_lands_on_the_wizard_or_back_on_the_form_with_why(
+    pool: PgPool,
+) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let res = upload_as_html_form(&app, &cookie, "leads.csv", b"email\nada@example.com\n").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    let id = location
+        .strip_prefix("/imports/")
+        .and_then(|rest| rest.strip_suffix("?step=mapping"))
+        .expect("to the wizard's mapping step");
+    let (status, summary) = get(&app, &cookie, &format!("/api/imports/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(summary["stats"]["total_rows"], 1);
+
+    // A refused file goes back to the form, which says why.
+    let res = upload_as_html_form(&app, &cookie, "empty.csv", b"").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/imports/new?error="), "{location}");
+    let page = body_text(send(&app, get_with_cookie(&location, &cookie)).await).await;
+    assert!(
+        page.contains("empty"),
+        "the upload page shows the refusal: {location}"
+    );
+    assert!(page.contains("role=\"alert\""), "as an alert");
+
+    // Scripts still get JSON.
+    let res = upload(&app, &cookie, "leads.csv", b"email\nbob@example.com\n", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_json(res).await["import_id"].is_string());
+}

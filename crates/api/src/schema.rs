@@ -18,6 +18,7 @@ pub fn components() -> serde_json::Map<String, serde_json::Value> {
     generator.subschema_for::<CellEdit>();
     generator.subschema_for::<BulkRequest>();
     generator.subschema_for::<BulkResult>();
+    generator.subschema_for::<UndoResult>();
     generator.subschema_for::<ApplyRequest>();
     generator.subschema_for::<RevertRequest>();
     generator.subschema_for::<Conflicts>();

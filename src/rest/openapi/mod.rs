@@ -85,6 +85,14 @@ fn paths() -> Value {
         json!({ "parameters": [id_param("import")], "post": bulk() }),
     );
     p.insert(
+        "/api/imports/{id}/undo".into(),
+        json!({ "parameters": [id_param("import")], "post": undo_redo(true) }),
+    );
+    p.insert(
+        "/api/imports/{id}/redo".into(),
+        json!({ "parameters": [id_param("import")], "post": undo_redo(false) }),
+    );
+    p.insert(
         "/api/imports/{id}/apply".into(),
         json!({ "parameters": [id_param("import")], "post": apply() }),
     );
@@ -337,6 +345,7 @@ fn validate() -> Value {
         },
         "responses": {
             "200": ok("The dry run's report with the first page of staged rows.", schema_ref("DryRunReport")),
+            "303": { "description": "Only for a plain HTML form post (`Accept` names `text/html` and not `application/json`, as the upload page without JavaScript sends): `Location` is the import's wizard (`/imports/{id}?step=mapping`), or `/imports/new?error=…` with the refusal's message.", "headers": { "Location": { "schema": { "type": "string" } } } },
             "400": error("`request.invalid`: no `file` field, more than one, a field that is not UTF-8, or a bad `preset_id`, `mapping`, `header_row` or `delimiter`; `request.invalid_multipart`: the multipart body cannot be read."),
             "401": unauthenticated(),
             "403": cross_site_or(""),
@@ -479,6 +488,38 @@ fn bulk() -> Value {
             "404": not_found("import"),
             "409": error("`import.not_editable`: the import is being applied, was applied or was reverted (a `staged` or `failed` import can be changed)."),
             "422": error("`mapping.unknown_field`: `field` is not a field of the import's configuration."),
+            "500": internal()
+        }
+    })
+}
+
+fn undo_redo(undo: bool) -> Value {
+    let (operation, summary, description, nothing) = if undo {
+        (
+            "undoImportChange",
+            "Undo the newest edit or bulk action",
+            "Writes back the rows' edits and exclusions as they were before the newest change that is not undone yet (a cell-edit batch or a bulk action, from the grid or from REST: one history per import, kept in the database) and revalidates them. The change can be redone until a new change is made.",
+            "`undo.nothing`: no change to undo",
+        )
+    } else {
+        (
+            "redoImportChange",
+            "Redo the oldest undone change",
+            "Re-applies the oldest undone change and revalidates its rows. A new edit or bulk action after an undo discards the undone changes, as in any editor.",
+            "`redo.nothing`: no undone change to redo",
+        )
+    };
+    json!({
+        "tags": ["imports"],
+        "operationId": operation,
+        "summary": summary,
+        "description": description,
+        "responses": {
+            "200": ok("What was undone or redone (`label`), the rows it touched (`seqs`), the import's stats after revalidation and what undo and redo would do next (`state`).", schema_ref("UndoResult")),
+            "401": unauthenticated(),
+            "403": cross_site_or(""),
+            "404": not_found("import"),
+            "409": error(&format!("{nothing}; `import.not_editable`: the import is being applied, was applied or was reverted.")),
             "500": internal()
         }
     })

@@ -269,3 +269,21 @@ pub async fn upload_to(
         .unwrap();
     send(app, req).await
 }
+
+/// Uploads a file the way the upload page's form does without JavaScript: a plain HTML
+/// form post whose browser asks for a page.
+pub async fn upload_as_html_form(
+    app: &Router,
+    cookie: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Response {
+    let mut req = multipart_request(cookie, multipart_body(Some((file_name, bytes)), &[]));
+    req.headers_mut().insert(
+        header::ACCEPT,
+        header::HeaderValue::from_static(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        ),
+    );
+    send(app, req).await
+}

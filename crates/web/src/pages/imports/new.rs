@@ -41,7 +41,11 @@ pub fn NewImportPage() -> impl IntoView {
 #[component]
 fn UploadStep() -> impl IntoView {
     let phase = RwSignal::new(Phase::Idle);
-    let error = RwSignal::new(None::<String>);
+    // A refusal the server sent the plain form back with (`?error=…`, without JavaScript).
+    let refused = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("error"))
+        .filter(|m| !m.trim().is_empty());
+    let error = RwSignal::new(refused);
     let chosen = RwSignal::new(None::<String>);
     let dragging = RwSignal::new(false);
     let form_ref = NodeRef::<leptos::html::Form>::new();
