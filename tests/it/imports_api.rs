@@ -1258,3 +1258,31 @@ async fn the_upload_form_without_javascript_lands_on_the_wizard_or_back_on_the_f
     assert_eq!(res.status(), StatusCode::OK);
     assert!(body_json(res).await["import_id"].is_string());
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn every_issue_code_has_a_help_page_and_an_unknown_code_is_a_404(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(pool.clone());
+    let cookie = login_cookie(&app, ADMIN_EMAIL).await;
+    let res = send(
+        &app,
+        get_with_cookie("/help/codes/cell.email_invalid", &cookie),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = body_text(res).await;
+    assert!(page.contains("Not a usable e-mail address."), "the meaning");
+    assert!(
+        page.contains("An address looks like name@example.com."),
+        "how to fix it"
+    );
+    assert!(page.contains("How to fix it"));
+
+    let res = send(
+        &app,
+        get_with_cookie("/help/codes/cell.no_such_code", &cookie),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(res).await.contains("Unknown code"));
+}

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod drift;
 pub mod edits;
 pub mod file;
+pub mod help;
 pub mod ids;
 pub mod mapping;
 pub mod presets;
@@ -56,6 +57,7 @@ pub use edits::{
 pub use file::{
     FilePreview, FileSummary, Overrides, PreviewRow, SheetChoice, SheetSummary, SkippedSheet,
 };
+pub use help::CodeHelp;
 pub use ids::{ImportId, LeadId, PresetId, ProposalId, TokenId, UserId};
 pub use mapping::{ColumnMapping, ExplicitMapping, Mapping};
 pub use presets::{PresetInput, PresetScope, PresetView};

@@ -8,8 +8,8 @@ use leptos_router::{path, SsrMode};
 use crate::model::Me;
 use crate::pages::{
     AdminAuditPage, AdminDashboardPage, AdminPresetsPage, AdminRulesPage, AdminTokensPage,
-    AdminUsersPage, HomePage, ImportWizardPage, ImportsPage, LoginPage, NewImportPage,
-    NotFoundPage,
+    AdminUsersPage, CodeHelpPage, HomePage, ImportWizardPage, ImportsPage, LoginPage,
+    NewImportPage, NotFoundPage,
 };
 use crate::server_fns::get_me;
 
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/dashboard") view=AdminDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/new") view=NewImportPage/>
+                <Route path=path!("/help/codes/:code") view=CodeHelpPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/:id") view=ImportWizardPage ssr=SsrMode::Async/>
             </Routes>
             </CurrentUserScope>

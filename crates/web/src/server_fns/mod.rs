@@ -6,6 +6,7 @@ pub mod apply;
 pub mod audit;
 pub mod config;
 pub mod dashboard;
+pub mod help;
 pub mod imports;
 pub mod presets;
 pub mod review;
@@ -22,6 +23,7 @@ pub use config::{
     rollback_config, rules_config,
 };
 pub use dashboard::dashboard_figures;
+pub use help::help_for_code;
 pub use imports::{get_import, import_rows, list_imports};
 pub use presets::{delete_preset, list_presets, update_preset};
 pub use review::{bulk_action, edit_cells, import_config, redo, undo, undo_state};

@@ -124,7 +124,8 @@ fn IssueList(issues: Vec<Issue>, row: crate::model::RowView, ctx: GridCtx) -> im
                         <span class="visually-hidden">{format!("{level}: ")}</span>
                         {issue.message.clone()}
                         {issue.hint.clone().map(|h| view! { <span class="hint">" " {h}</span> })}
-                        " " <code class="issue-code">{issue.code.as_str()}</code>
+                        " " <a class="issue-code" href=format!("/help/codes/{}", issue.code.as_str())
+                            title="What this code means and how to fix it"><code>{issue.code.as_str()}</code></a>
                         {fix.map(|(fix, field)| {
                             let value = fix.value.clone();
                             view! {
