@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/dashboard") view=AdminDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
-                <Route path=path!("/imports/new") view=NewImportPage/>
+                <Route path=path!("/imports/new") view=NewImportPage ssr=SsrMode::Async/>
                 <Route path=path!("/help/codes/:code") view=CodeHelpPage ssr=SsrMode::Async/>
                 <Route path=path!("/imports/:id") view=ImportWizardPage ssr=SsrMode::Async/>
             </Routes>
